@@ -1,0 +1,26 @@
+# One virtual environment per checkout; every target creates it on first use.
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+# The CPU build of torch; a GPU user passes a CUDA build, see README.md.
+TORCH_SPEC ?= torch==2.13.0
+
+.PHONY: demo test lint docs clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet "$(TORCH_SPEC)"
+	$(PYTHON) -m pip install --quiet -e ".[test,plot]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(PYTHON) benchmarks/digits_demo.py --output-dir demo_output
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check skgan_sampler tests benchmarks
+
+test: lint
+	$(PYTHON) -m pytest
+
+clean:
+	rm -rf $(VENV) demo_output

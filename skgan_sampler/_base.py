@@ -1,0 +1,315 @@
+"""The shared GAN sampler: parameters, the ``fit_resample`` flow, generation
+and output assembly. Each method only supplies its recipe (``_fit_networks``
+and ``_generate_network_outputs``)."""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+import inspect
+from abc import abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from scipy import sparse
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._layout import (
+    DataLayout,
+    resolve_image_shape,
+    restore_array_shape,
+    split_array_shape,
+)
+from ._training import (
+    DEVICE_OPTIONS,
+    TrainingMonitor,
+    draw_seed,
+    modules_to_cpu,
+    resolve_device,
+    torch_random_stream,
+)
+
+GENERATION_CHUNK = 4096
+
+_positive_int = Interval(Integral, 1, None, closed="left")
+_positive_real = Interval(Real, 0, None, closed="neither")
+
+SHARED_CONSTRAINTS = {
+    **BaseOverSampler._parameter_constraints,
+    "image_shape": [tuple, None],
+    "latent_dim": [_positive_int],
+    "batch_size": [_positive_int],
+    "gan_epochs": [_positive_int],
+    "gan_learning_rate": [_positive_real],
+    "device": [StrOptions(DEVICE_OPTIONS), torch.device],
+    "verbose": ["verbose"],
+}
+"""Constraints of the parameters every GAN sampler of the package has."""
+
+AUTOENCODER_CONSTRAINTS = {
+    "ae_epochs": [_positive_int],
+    "ae_learning_rate": [_positive_real],
+}
+"""Constraints of the autoencoder-stage parameters (BAGAN, BAGAN-GP, SCDL-GAN)."""
+
+
+SHARED_PARAMETER_DOCS = {
+    "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
+    "random_state": """random_state : int, RandomState instance or None, default=None
+        Seed of the single random stream of each ``fit_resample`` call: weight
+        initialisation, mini-batch order, noise and generated samples. The
+        same int gives the same output on the same machine; torch's global
+        random state is left untouched.""",
+    "image_shape": """image_shape : tuple of int or None, default=None
+        Shape of one image, ``(height, width)`` or ``(height, width,
+        channels)``, channels-last. Rows of ``X`` are such images flattened in
+        C order (the layout of ``load_digits().data``). None means tabular
+        rows, modelled with MLPs; for 3-D ``(n, H, W)`` or 4-D ``(n, H, W,
+        C)`` input the array's own image shape is used.""",
+    "latent_dim": """latent_dim : int, default={default}
+        Size of the latent code fed to the generator.""",
+    "batch_size": """batch_size : int, default={default}
+        Mini-batch size of every training stage.""",
+    "ae_epochs": """ae_epochs : int, default={default}
+        Passes over the data of the autoencoder stage.""",
+    "ae_learning_rate": """ae_learning_rate : float, default={default}
+        Adam learning rate of the autoencoder stage.""",
+    "gan_epochs": """gan_epochs : int, default={default}
+        Passes over the data of the adversarial stage.""",
+    "gan_learning_rate": """gan_learning_rate : float, default={default}
+        Adam learning rate of the generator and the discriminator.""",
+    "device": """device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
+        Where to train. ``"auto"`` uses a CUDA GPU when one is visible and the
+        CPU otherwise; ``"cuda"`` without a GPU warns and uses the CPU. Fitted
+        networks are stored on the CPU either way.""",
+    "verbose": """verbose : bool or int, default=False
+        Show a progress bar with the running losses for each training stage.""",
+}
+"""Numpydoc text of the shared parameters, for :func:`document_parameters`."""
+
+
+def document_parameters(cls: type) -> type:
+    """Fill ``{name}`` fields of a sampler's docstring with the shared docs.
+
+    Default values are read from the class's ``__init__`` signature, so the
+    documentation cannot drift from the code. Literal braces in the
+    docstring must be doubled.
+    """
+    signature = inspect.signature(cls.__init__)
+    docs = {
+        name: text.replace(
+            "{default}",
+            repr(signature.parameters[name].default)
+            if name in signature.parameters
+            else "None",
+        )
+        for name, text in SHARED_PARAMETER_DOCS.items()
+    }
+    cls.__doc__ = cls.__doc__.format(**docs)
+    return cls
+
+
+class BaseGANSampler(BaseOverSampler):
+    """Base class of the GAN oversamplers.
+
+    ``fit_resample`` validates the input, maps rows to network tensors in
+    [-1, 1], lets the method's recipe train its networks, generates
+    ``sampling_strategy_[c]`` samples for every class ``c`` and returns the
+    original rows unchanged followed by the synthetic rows, class by class in
+    sorted label order.
+
+    Subclasses implement ``_fit_networks`` (training; sets the fitted
+    attributes) and ``_generate_network_outputs`` (class codes -> network
+    outputs), and list the names of their fitted torch modules in
+    ``_module_attributes``.
+    """
+
+    _parameter_constraints: dict = SHARED_CONSTRAINTS
+    _module_attributes: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        image_shape=None,
+        latent_dim=64,
+        batch_size=128,
+        gan_epochs=20,
+        gan_learning_rate=2e-4,
+        device="auto",
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.batch_size = batch_size
+        self.gan_epochs = gan_epochs
+        self.gan_learning_rate = gan_learning_rate
+        self.device = device
+        self.verbose = verbose
+
+    def fit(self, X, y, **params):
+        """Check inputs and statistics of the sampler (trains nothing).
+
+        Use :meth:`fit_resample`, which trains the networks and resamples.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Rows as described in :meth:`fit_resample`.
+        y : array-like of shape (n_samples,)
+            Target labels.
+        **params : dict
+            Unused; kept for the imbalanced-learn API.
+
+        Returns
+        -------
+        self : object
+        """
+        X_rows, _ = split_array_shape(X)
+        return super().fit(X_rows, y, **params)
+
+    def fit_resample(self, X, y, **params):
+        """Train the networks and resample the dataset.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features)
+            Tabular rows, or images flattened in C order from channels-last
+            ``image_shape`` arrays. 3-D ``(n, H, W)`` and 4-D ``(n, H, W, C)``
+            image arrays are accepted too and returned in the same layout.
+        y : array-like of shape (n_samples,)
+            Target labels.
+        **params : dict
+            Unused; kept for the imbalanced-learn API.
+
+        Returns
+        -------
+        X_resampled : {ndarray, dataframe, sparse matrix}
+            The original rows unchanged, then the synthetic rows, class by
+            class in sorted label order; same container, layout and dtype as
+            ``X``.
+        y_resampled : {ndarray, series} of shape (n_samples_new,)
+            The labels of ``X_resampled``.
+        """
+        X_rows, self._array_shape = split_array_shape(X)
+        X_resampled, y_resampled = super().fit_resample(X_rows, y, **params)
+        return restore_array_shape(X_resampled, self._array_shape), y_resampled
+
+    def _fit_resample(self, X, y):
+        X_dense = X.toarray() if sparse.issparse(X) else X
+        image_shape = resolve_image_shape(
+            self.image_shape, getattr(self, "_array_shape", None), X.shape[1]
+        )
+        self.data_layout_ = DataLayout.from_data(X_dense, image_shape)
+        self.classes_, y_codes = np.unique(y, return_inverse=True)
+        device = resolve_device(self.device)
+        monitor = TrainingMonitor(type(self).__name__, self.verbose)
+
+        class_codes = np.concatenate(
+            [
+                np.full(n_samples, np.searchsorted(self.classes_, label))
+                for label, n_samples in self.sampling_strategy_.items()
+            ]
+            + [np.empty(0, dtype=np.intp)]
+        ).astype(np.intp)
+        with torch_random_stream(draw_seed(self.random_state), device):
+            data = torch.as_tensor(self.data_layout_.to_network(X_dense), device=device)
+            labels = torch.as_tensor(y_codes, dtype=torch.long, device=device)
+            self._fit_networks(data, labels, len(self.classes_), monitor)
+            outputs = self._generate(class_codes, device)
+        self.history_ = monitor.history_as_dict()
+        modules_to_cpu(*(getattr(self, name) for name in self._module_attributes))
+
+        X_new = self.data_layout_.from_network(outputs)
+        y_new = self.classes_[class_codes].astype(y.dtype, copy=False)
+        if sparse.issparse(X):
+            X_resampled = sparse.vstack([X, sparse.csr_matrix(X_new)], format=X.format)
+        else:
+            X_resampled = np.vstack([X, X_new])
+        return X_resampled, np.hstack([y, y_new])
+
+    def generate(self, y, *, random_state=None):
+        """Generate one new sample for each class label in ``y``.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Class labels seen during :meth:`fit_resample`, one per sample to
+            generate.
+        random_state : int, RandomState instance or None, default=None
+            Seed of this call's random stream. None draws fresh samples on
+            every call; an int makes the call reproducible.
+
+        Returns
+        -------
+        X_generated : {ndarray, dataframe} of shape (n_samples, n_features)
+            Samples in the layout, container and dtype of the training ``X``.
+        """
+        check_is_fitted(self, "history_")
+        y = column_or_1d(y, warn=True)
+        class_codes = np.searchsorted(self.classes_, y)
+        unknown = (class_codes >= len(self.classes_)) | (
+            self.classes_[np.minimum(class_codes, len(self.classes_) - 1)] != y
+        )
+        if np.any(unknown):
+            raise ValueError(
+                f"y contains labels {np.unique(y[unknown]).tolist()} that were not "
+                f"seen during fit_resample; known labels: {self.classes_.tolist()}."
+            )
+        device = resolve_device(self.device)
+        with torch_random_stream(draw_seed(random_state), device):
+            outputs = self._generate(class_codes.astype(np.intp), device)
+        modules_to_cpu(*(getattr(self, name) for name in self._module_attributes))
+        rows = self.data_layout_.from_network(outputs)
+        if hasattr(self, "feature_names_in_"):
+            import pandas as pd
+
+            return pd.DataFrame(rows, columns=self.feature_names_in_)
+        return restore_array_shape(rows, getattr(self, "_array_shape", None))
+
+    def _generate(self, class_codes: np.ndarray, device: torch.device) -> np.ndarray:
+        """Network outputs for ``class_codes``, generated in chunks."""
+        for name in self._module_attributes:
+            getattr(self, name).to(device).eval()
+        outputs = [np.empty((0, *self.data_layout_.network_shape), dtype=np.float32)]
+        with torch.no_grad():
+            for start in range(0, len(class_codes), GENERATION_CHUNK):
+                codes = torch.as_tensor(
+                    class_codes[start : start + GENERATION_CHUNK], device=device
+                )
+                outputs.append(
+                    self._generate_network_outputs(codes).float().cpu().numpy()
+                )
+        generated = np.concatenate(outputs)
+        if not np.all(np.isfinite(generated)):
+            raise FloatingPointError(
+                f"{type(self).__name__} generated non-finite values; the networks "
+                "diverged. Lower the learning rates or the number of epochs."
+            )
+        return generated
+
+    @abstractmethod
+    def _fit_networks(
+        self,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+        monitor: TrainingMonitor,
+    ) -> None:
+        """Train the method's networks on ``data`` (network layout, [-1, 1]).
+
+        ``labels`` holds class codes ``0 .. n_classes - 1``. Sets the fitted
+        attributes named in ``_module_attributes``; runs inside this call's
+        random stream.
+        """
+
+    @abstractmethod
+    def _generate_network_outputs(self, class_codes: torch.Tensor) -> torch.Tensor:
+        """Generate one network-space sample per class code (under no_grad)."""

@@ -1,0 +1,140 @@
+"""Encoders, decoders and discriminator heads sized from the input.
+
+Images get DCGAN-style convolutional networks whose depth follows the image
+size (8x8 digits, 28x28, 32x32 RGB and odd sizes); tabular rows get MLPs.
+The recipes of the methods combine these pieces.
+"""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+import math
+
+from torch import nn
+
+CONV_WIDTHS = (64, 128, 256, 256)
+
+
+def downsampled_sizes(height: int, width: int) -> list[tuple[int, int]]:
+    """Spatial sizes of the encoder levels, from the input to the smallest.
+
+    Each stride-2 level halves the sides (rounding up, so odd sizes work);
+    images are halved at least once and until the shorter side is at most 8,
+    as in BAGAN's ``min_latent_res`` rule (28 -> 14 -> 7, 32 -> 16 -> 8).
+    """
+    sizes = [(height, width)]
+    while (len(sizes) == 1 and min(height, width) >= 4) or min(height, width) > 8:
+        height, width = math.ceil(height / 2), math.ceil(width / 2)
+        sizes.append((height, width))
+    return sizes
+
+
+def _mlp_width(n_features: int) -> int:
+    return int(min(256, max(32, 2 * n_features)))
+
+
+class Encoder(nn.Module):
+    """A feature trunk followed by a linear head.
+
+    The trunk is what a BAGAN discriminator inherits; the head maps its
+    features to the latent code (or, in a discriminator, to class logits).
+    """
+
+    def __init__(self, features: nn.Module, n_features: int, head: nn.Module) -> None:
+        super().__init__()
+        self.features = features
+        self.n_features = n_features
+        self.head = head
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def build_encoder(
+    network_shape: tuple[int, ...],
+    n_outputs: int,
+    *,
+    negative_slope: float = 0.2,
+    dropout: float = 0.0,
+) -> Encoder:
+    """Conv (images) or MLP (rows) trunk + ``Linear(features, n_outputs)``."""
+    layers: list[nn.Module] = []
+    if len(network_shape) == 1:
+        width = _mlp_width(network_shape[0])
+        in_features = network_shape[0]
+        for _ in range(2):
+            layers += [nn.Linear(in_features, width), nn.LeakyReLU(negative_slope)]
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+            in_features = width
+        n_features = width
+    else:
+        channels, height, width = network_shape
+        sizes = downsampled_sizes(height, width)
+        in_channels = channels
+        for level in range(1, len(sizes)):
+            out_channels = CONV_WIDTHS[min(level - 1, len(CONV_WIDTHS) - 1)]
+            layers += [
+                nn.Conv2d(in_channels, out_channels, 3, stride=2, padding=1),
+                nn.LeakyReLU(negative_slope),
+            ]
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+            in_channels = out_channels
+        if len(sizes) == 1:
+            layers += [
+                nn.Conv2d(in_channels, 64, 3, padding=1),
+                nn.LeakyReLU(negative_slope),
+            ]
+            in_channels = 64
+        layers.append(nn.Flatten())
+        last_height, last_width = sizes[-1]
+        n_features = in_channels * last_height * last_width
+    return Encoder(nn.Sequential(*layers), n_features, nn.Linear(n_features, n_outputs))
+
+
+class Decoder(nn.Module):
+    """Latent code -> sample in [-1, 1] (a tanh output)."""
+
+    def __init__(self, network_shape: tuple[int, ...], latent_dim: int) -> None:
+        super().__init__()
+        self.network_shape = tuple(network_shape)
+        if len(network_shape) == 1:
+            width = _mlp_width(network_shape[0])
+            self.body = nn.Sequential(
+                nn.Linear(latent_dim, width),
+                nn.ReLU(),
+                nn.Linear(width, width),
+                nn.ReLU(),
+                nn.Linear(width, network_shape[0]),
+                nn.Tanh(),
+            )
+            return
+        channels, height, width = network_shape
+        sizes = downsampled_sizes(height, width)
+        widths = [CONV_WIDTHS[min(i, len(CONV_WIDTHS) - 1)] for i in range(len(sizes))]
+        # widths[i] is the number of channels the decoder uses at sizes[i + 1].
+        top_channels = widths[len(sizes) - 2] if len(sizes) > 1 else 64
+        top_height, top_width = sizes[-1]
+        layers: list[nn.Module] = [
+            nn.Linear(latent_dim, top_channels * top_height * top_width),
+            nn.ReLU(),
+            nn.Unflatten(1, (top_channels, top_height, top_width)),
+        ]
+        in_channels = top_channels
+        for level in range(len(sizes) - 2, -1, -1):
+            out_channels = widths[level - 1] if level >= 1 else 32
+            layers += [
+                nn.Upsample(size=sizes[level], mode="nearest"),
+                nn.Conv2d(in_channels, out_channels, 3, padding=1),
+                nn.BatchNorm2d(out_channels),
+                nn.ReLU(),
+            ]
+            in_channels = out_channels
+        layers += [nn.Conv2d(in_channels, channels, 3, padding=1), nn.Tanh()]
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, z):
+        return self.body(z)

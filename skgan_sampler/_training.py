@@ -1,0 +1,192 @@
+"""Device, random streams, mini-batches, progress and the divergence guard."""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+from tqdm.auto import tqdm
+
+DEVICE_OPTIONS = {"auto", "cpu", "cuda"}
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """Turn the ``device`` parameter into a :class:`torch.device`.
+
+    ``"auto"`` picks CUDA when a GPU is visible and the CPU otherwise. Asking
+    for CUDA on a machine without a GPU warns and falls back to the CPU, so a
+    pipeline written on a GPU workstation still runs on a laptop or in CI.
+    """
+    resolved = torch.device(device if device != "auto" else _default_device())
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        warnings.warn(
+            f"device={device!r} was requested but CUDA is not available; "
+            "training on the CPU instead. Pass device='cpu' to silence this warning.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return torch.device("cpu")
+    return resolved
+
+
+def _default_device() -> str:
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def draw_seed(random_state) -> int:
+    """Draw one torch seed from ``random_state`` (None, int or RandomState)."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+@contextlib.contextmanager
+def torch_random_stream(seed: int, device: torch.device) -> Iterator[None]:
+    """Seed torch's global generators inside a fork, restoring them on exit.
+
+    Weight initialisation, dropout and noise all draw from torch's global
+    generators; forking them keeps ``random_state`` reproducible without
+    changing the caller's random state.
+    """
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def minibatches(
+    n_samples: int, batch_size: int, device: torch.device
+) -> Iterator[torch.Tensor]:
+    """Yield index tensors of one shuffled pass over ``n_samples`` rows.
+
+    The data stays on the device as one tensor and batches are index slices
+    of it, which is much faster than a per-sample ``DataLoader``. A trailing
+    batch of one row is dropped (when there are others) because batch
+    statistics of a single row are undefined.
+    """
+    order = torch.randperm(n_samples, device=device)
+    batch_size = min(batch_size, n_samples)
+    for start in range(0, n_samples, batch_size):
+        batch = order[start : start + batch_size]
+        if len(batch) == 1 and n_samples > 1:
+            return
+        yield batch
+
+
+class TrainingMonitor:
+    """Progress bars, per-epoch loss history and the divergence guard.
+
+    One monitor follows a whole ``fit_resample`` call; each training stage
+    opens its epochs with :meth:`epochs` and reports the summed batch losses
+    of an epoch with :meth:`end_epoch`.
+
+    Parameters
+    ----------
+    estimator_name : str
+        Used in progress bars and error messages.
+    verbose : bool
+        Show one progress bar per stage.
+    """
+
+    def __init__(self, estimator_name: str, verbose: bool) -> None:
+        self.estimator_name = estimator_name
+        self.verbose = verbose
+        self.history: dict[str, dict[str, list[float]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self._loss_sums: dict[str, torch.Tensor] = {}
+        self._n_batches = 0
+
+    def epochs(self, stage: str, n_epochs: int) -> Iterator[int]:
+        """Iterate over the epochs of ``stage`` with an optional progress bar."""
+        bar = tqdm(
+            range(n_epochs),
+            desc=f"{self.estimator_name} {stage}",
+            disable=not self.verbose,
+            leave=True,
+        )
+        for epoch in bar:
+            self._loss_sums = {}
+            self._n_batches = 0
+            yield epoch
+            losses = self._end_epoch(stage, epoch)
+            if self.verbose:
+                bar.set_postfix(
+                    {name: f"{value:.4g}" for name, value in losses.items()}
+                )
+
+    def add_batch(self, **losses: torch.Tensor) -> None:
+        """Accumulate the losses of one batch without a device synchronisation."""
+        for name, value in losses.items():
+            value = value.detach()
+            self._loss_sums[name] = self._loss_sums.get(name, 0.0) + value
+        self._n_batches += 1
+
+    def _end_epoch(self, stage: str, epoch: int) -> dict[str, float]:
+        means = {
+            name: float(total) / max(self._n_batches, 1)
+            for name, total in self._loss_sums.items()
+        }
+        for name, value in means.items():
+            if not math.isfinite(value):
+                raise FloatingPointError(
+                    f"{self.estimator_name} diverged: the {name} loss of the {stage} "
+                    f"stage became {value} in epoch {epoch + 1}. Lower the learning "
+                    "rate of that stage or the batch size, or check the input for "
+                    "extreme values."
+                )
+            self.history[stage][name].append(value)
+        return means
+
+    def history_as_dict(self) -> dict[str, dict[str, list[float]]]:
+        """The per-epoch mean losses as plain nested dicts."""
+        return {stage: dict(losses) for stage, losses in self.history.items()}
+
+
+def train_stage(
+    monitor: TrainingMonitor,
+    stage: str,
+    n_epochs: int,
+    n_samples: int,
+    batch_size: int,
+    device: torch.device,
+    step: Callable[[torch.Tensor], dict[str, torch.Tensor]],
+) -> None:
+    """The training loop every stage of every method shares.
+
+    ``step`` receives the row indices of one mini-batch, makes its optimiser
+    updates and returns the batch losses by name; the monitor turns them into
+    per-epoch means, progress and the divergence check.
+    """
+    for _ in monitor.epochs(stage, n_epochs):
+        for batch in minibatches(n_samples, batch_size, device):
+            monitor.add_batch(**step(batch))
+
+
+def optimizer_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    """One gradient step on ``loss`` for the parameters of ``optimizer``."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
+def adam(module: torch.nn.Module, learning_rate: float, betas=(0.5, 0.999)):
+    """Adam with the GAN literature's beta1 = 0.5 (BAGAN, DCGAN, WAE)."""
+    return torch.optim.Adam(module.parameters(), lr=learning_rate, betas=betas)
+
+
+def modules_to_cpu(*modules: torch.nn.Module) -> None:
+    """Move fitted modules to the CPU in evaluation mode.
+
+    Fitted estimators keep their networks on the CPU so that they pickle and
+    load on machines without a GPU.
+    """
+    for module in modules:
+        module.to("cpu").eval()
