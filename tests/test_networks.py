@@ -1,0 +1,41 @@
+"""Networks size themselves from the input."""
+
+import pytest
+import torch
+
+from skgan_sampler._networks import Decoder, build_encoder, downsampled_sizes
+
+
+@pytest.mark.parametrize(
+    "height, width, expected",
+    [
+        (28, 28, [(28, 28), (14, 14), (7, 7)]),
+        (32, 32, [(32, 32), (16, 16), (8, 8)]),
+        (8, 8, [(8, 8), (4, 4)]),
+        (13, 27, [(13, 27), (7, 14)]),
+        (3, 3, [(3, 3)]),
+    ],
+)
+def test_downsampled_sizes_follow_bagan_rule(height, width, expected):
+    assert downsampled_sizes(height, width) == expected
+
+
+@pytest.mark.parametrize(
+    "network_shape", [(1, 8, 8), (1, 28, 28), (3, 32, 32), (1, 13, 27), (2, 3, 3), (7,)]
+)
+def test_decoder_reproduces_the_encoder_input_shape(network_shape):
+    encoder = build_encoder(network_shape, 5)
+    decoder = Decoder(network_shape, 5)
+    x = torch.rand(4, *network_shape) * 2 - 1
+    codes = encoder(x)
+    assert codes.shape == (4, 5)
+    images = decoder(codes)
+    assert images.shape == x.shape
+    assert images.abs().max() <= 1
+
+
+def test_encoder_trunk_is_what_a_discriminator_inherits():
+    encoder = build_encoder((1, 28, 28), 16)
+    features = encoder.features(torch.zeros(2, 1, 28, 28))
+    assert features.shape == (2, encoder.n_features)
+    assert encoder.n_features == 128 * 7 * 7
