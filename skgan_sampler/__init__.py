@@ -4,8 +4,14 @@
 # License: MIT
 
 from ._bagan import BAGANSampler
+from ._bagan_gp import BAGANGPSampler
 from ._classifier import SmallCNN
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BAGANSampler", "SmallCNN", "__version__"]
+__all__ = [
+    "BAGANGPSampler",
+    "BAGANSampler",
+    "SmallCNN",
+    "__version__",
+]

@@ -1,9 +1,16 @@
 """Estimator instances with tiny training budgets, shared by the test modules."""
 
-from skgan_sampler import BAGANSampler, SmallCNN
+from skgan_sampler import (
+    BAGANGPSampler,
+    BAGANSampler,
+    SmallCNN,
+)
 
 FAST_SAMPLERS = [
     BAGANSampler(latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"),
+    BAGANGPSampler(
+        latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"
+    ),
 ]
 """One fast instance of every public sampler; tests parametrise over these."""
 
