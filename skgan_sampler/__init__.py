@@ -6,12 +6,14 @@
 from ._bagan import BAGANSampler
 from ._bagan_gp import BAGANGPSampler
 from ._classifier import SmallCNN
+from ._scdl_gan import SCDLGANSampler
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BAGANGPSampler",
     "BAGANSampler",
+    "SCDLGANSampler",
     "SmallCNN",
     "__version__",
 ]

@@ -3,12 +3,16 @@
 from skgan_sampler import (
     BAGANGPSampler,
     BAGANSampler,
+    SCDLGANSampler,
     SmallCNN,
 )
 
 FAST_SAMPLERS = [
     BAGANSampler(latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"),
     BAGANGPSampler(
+        latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"
+    ),
+    SCDLGANSampler(
         latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"
     ),
 ]

@@ -1,0 +1,389 @@
+"""SCDL-GAN: supervised Wasserstein-autoencoder class distributions + BAGAN's GAN.
+
+With ``supervised_weight=0`` the same recipe is the WAE-GAN baseline.
+"""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._bagan import (
+    DROPOUT,
+    LEAKY_SLOPE,
+    discriminator_from_encoder,
+    fit_class_gaussians,
+    train_balancing_gan,
+)
+from ._base import (
+    AUTOENCODER_CONSTRAINTS,
+    SHARED_CONSTRAINTS,
+    BaseGANSampler,
+    document_parameters,
+)
+from ._latent import ClassGaussians, GaussianLatentSampler
+from ._losses import imq_mmd
+from ._networks import Decoder, Encoder, build_encoder
+from ._training import adam, optimizer_step, train_stage
+
+
+def classifier_discriminator(
+    encoder: Encoder, latent_classifier: torch.nn.Linear, n_classes: int
+) -> Encoder:
+    """BAGAN's discriminator whose class outputs start as the latent classifier.
+
+    The encoder's linear head and the linear latent classifier compose into
+    one linear map of the trunk features, so the first ``n_classes`` logits of
+    the new discriminator equal ``latent_classifier(encoder(x))``; the "fake"
+    logit starts at zero.
+    """
+    discriminator = discriminator_from_encoder(encoder, n_classes)
+    with torch.no_grad():
+        head = discriminator.head
+        head.weight[:n_classes] = latent_classifier.weight @ encoder.head.weight
+        head.bias[:n_classes] = (
+            latent_classifier.weight @ encoder.head.bias + latent_classifier.bias
+        )
+        head.weight[n_classes:] = 0.0
+        head.bias[n_classes:] = 0.0
+    return discriminator
+
+
+@document_parameters
+class SCDLGANSampler(BaseGANSampler):
+    """Oversample with SCDL-GAN: supervised WAE class distributions + a GAN.
+
+    Two stages [1]_. Stage 1 learns class distributions in a latent space:
+    a Wasserstein autoencoder [2]_ whose codes ``z`` are pulled towards the
+    prior N(0, ``prior_variance`` I) by an MMD penalty, while a linear
+    classifier on ``z`` makes the classes separable there::
+
+        loss = mse(decoder(z), x) + mmd_weight * MMD(z, prior)
+               + supervised_weight * cross_entropy(classifier(z), y)
+
+    One Gaussian per class is then fitted to the final encoder's codes.
+    Stage 2 is BAGAN's adversarial stage (see :class:`BAGANSampler`): the
+    generator starts as the decoder, the discriminator (``n_classes + 1``
+    outputs, the last one "fake") starts from the encoder, latents are drawn
+    from the class Gaussians with balanced fake labels, and the generator
+    learns to make the discriminator see the intended class. New samples of
+    class ``c`` are ``generator(z)`` with ``z`` drawn from class ``c``'s
+    Gaussian.
+
+    With ``supervised_weight=0`` the sampler is the WAE-GAN baseline: an
+    unsupervised WAE-MMD, then the same GAN stage.
+
+    Read more in the :ref:`User Guide <scdl_gan>`.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {random_state}
+
+    {image_shape}
+
+    {latent_dim}
+
+    {batch_size}
+
+    {ae_epochs}
+
+    {ae_learning_rate}
+
+    {gan_epochs}
+
+    {gan_learning_rate}
+
+    mmd_weight : float, default=1.0
+        Weight of the MMD between the codes of a mini-batch and as many prior
+        samples (the WAE's lambda), next to a per-pixel mean squared
+        reconstruction error. 0 gives a plain (supervised) autoencoder.
+
+    supervised_weight : float, default=1.0
+        Weight of the cross-entropy of the latent classifier (lambda 2), which
+        is what makes the class distributions separable. 0 gives the WAE-GAN
+        baseline; the classifier is then still fitted, on detached codes, as a
+        probe of how separable the unsupervised codes are
+        (``history_["autoencoder"]["cross_entropy"]``).
+
+    prior_variance : float, default=1.0
+        Variance of the isotropic Gaussian prior of the WAE; also sets the
+        scales of the inverse multiquadratics kernel of the MMD.
+
+    covariance_type : {{"full", "diag"}}, default="full"
+        Covariance of the per-class latent Gaussians: Ledoit-Wolf shrunk full
+        covariances, or only their diagonals.
+
+    {device}
+
+    {verbose}
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of samples generated for each class.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted.
+    encoder_ : torch.nn.Module
+        The trained encoder (stage 1), on the CPU.
+    latent_classifier_ : torch.nn.Linear
+        The linear classifier on the latent codes (stage 1), on the CPU.
+    generator_ : torch.nn.Module
+        The trained generator (initialised from the decoder), on the CPU.
+    discriminator_ : torch.nn.Module
+        The trained ``n_classes + 1``-way discriminator, on the CPU.
+    class_latent_means_ : ndarray of shape (n_classes, latent_dim)
+        Mean of each class's encoded training samples.
+    class_latent_covariances_ : ndarray of shape (n_classes, latent_dim, latent_dim)
+        Covariance of each class's codes (diagonal when
+        ``covariance_type="diag"``).
+    data_layout_ : DataLayout
+        Image shape, value range and dtype of the training data.
+    history_ : dict
+        Per-epoch mean losses, ``history_[stage][loss_name]``: stage
+        ``"autoencoder"`` with ``"reconstruction"``, ``"mmd"`` and
+        ``"cross_entropy"``, stage ``"gan"`` with ``"discriminator"`` and
+        ``"generator"``.
+    n_features_in_ : int
+        Number of features of the training rows.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in ``fit_resample``, defined only when
+        ``X`` has string feature names.
+
+    See Also
+    --------
+    BAGANSampler : The same GAN stage on a plain autoencoder's codes.
+    BAGANGPSampler : BAGAN with a supervised autoencoder and a gradient penalty.
+    imblearn.over_sampling.SMOTE : Interpolation between neighbours.
+
+    Notes
+    -----
+    The SCDL-GAN paper [1]_ was not available to us (only its abstract), so
+    this follows the project's reimplementation spec; the choices it leaves
+    open were measured on Fashion-MNIST with the profile ``[4000, 2000, 1000,
+    750, 500, 350, 200, 100, 60, 40]`` (9,000 28x28 images, seed 0): a
+    SmallCNN trained on 2,000 real images per class labels 1,000 generated
+    images per class ("recognisability"; accuracy / macro-F1). One seed each,
+    so differences of a point or two are noise.
+
+    * **Supervised term** (stage 1 only, 5 autoencoder epochs, decoder on the
+      class Gaussians): ``supervised_weight=1`` 0.769 / 0.760, ``0`` (WAE)
+      0.708 / 0.693; a logistic regression on the codes of 3,000 test images
+      reaches 0.78 balanced accuracy with it and 0.71 without.
+    * **MMD per mini-batch**, the WAE's form: the codes of the whole batch
+      against the prior. MMD per class (each class's codes against the
+      prior, weighted by its share of the batch) measured the same (0.764 /
+      0.761) and cannot regularise the rare classes, which appear less than
+      once per batch of 128.
+    * **prior_variance=1**, the official WAE configuration: 2 measured 0.779 /
+      0.770, within noise. **mmd_weight=1**: 10 measured 0.734 / 0.723.
+    * **Full covariances**: on the same 10-epoch model, full 0.817 / 0.813,
+      diagonal 0.780 / 0.777.
+    * **A linear latent head**, and the discriminator's class outputs start
+      as that classifier composed with the encoder's head (an addition to
+      the spec; the "fake" output starts at zero). The generator then gets
+      class gradients that mean something from the first GAN step, instead
+      of those of a random head, which at first damage the pretrained
+      decoder. With the defaults (10 autoencoder + 20 GAN epochs): 0.929 /
+      0.930 with this initialisation, 0.889 / 0.891 with BAGAN's random
+      head. On imbalanced digits (8x8, 334 images, 30 + 30 epochs, seeds
+      0-2): 0.990-0.995 against 0.76-0.87, where one class collapsed to
+      0.00-0.18 every time. An MLP head (one hidden layer of 128) measured
+      0.790 / 0.787 at stage 1, against 0.769 / 0.760 for the linear one,
+      but leaves no classifier to start the discriminator from.
+    * With ``supervised_weight=0`` (WAE-GAN) there is no supervised
+      classifier, so the discriminator head starts fresh as in BAGAN.
+
+    With the defaults the GAN stage lifts stage 1's 0.817 / 0.813 to 0.929 /
+    0.930 (precision on the largest class 0.97, recall on the smallest
+    0.995); the weakest class is the largest, T-shirt/top (0.73). The
+    WAE-GAN baseline (``supervised_weight=0``, same budget) measured 0.856 /
+    0.858 (0.96 / 0.99). The SCDL-GAN report gives 0.77 / 0.78 and 0.65 /
+    0.63 on this profile. The price of the supervised term: SCDL-GAN's
+    samples of a class are less varied, with a mean pairwise pixel distance
+    of 0.70 times that of real images of the class, against 0.88 for
+    WAE-GAN. Training costs about as much as :class:`BAGANSampler` with the
+    same epochs (the MMD and the latent classifier add little to an
+    autoencoder step); fit time: see the benchmark report.
+
+    Other details: the reconstruction error is the per-pixel mean (not the
+    official WAE code's ``0.05 * sum``), so ``mmd_weight`` does not have to
+    follow the image size; the MMD is the unbiased estimator with the
+    inverse multiquadratics kernel summed over the scales of the official
+    WAE code; networks, dropout, the LeakyReLU slope and the GAN stage are
+    those of :class:`BAGANSampler`.
+
+    References
+    ----------
+    .. [1] Z. Cai, X. Wang, M. Zhou, J. Xu and L. Jing, "Supervised Class
+       Distribution Learning for GANs-Based Imbalanced Classification",
+       IEEE International Conference on Data Mining (ICDM), pp. 41-50, 2019.
+    .. [2] I. Tolstikhin, O. Bousquet, S. Gelly and B. Schoelkopf,
+       "Wasserstein Auto-Encoders", ICLR 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from skgan_sampler import SCDLGANSampler
+    >>> X, y = make_classification(n_samples=300, weights=[0.9, 0.1],
+    ...                            random_state=0)
+    >>> np.bincount(y).tolist()
+    [268, 32]
+    >>> sampler = SCDLGANSampler(ae_epochs=2, gan_epochs=2, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [268, 268]
+    >>> sampler.generate([1, 1, 0]).shape
+    (3, 20)
+
+    The WAE-GAN baseline is the same sampler without the supervised term:
+
+    >>> wae_gan = SCDLGANSampler(supervised_weight=0, ae_epochs=2, gan_epochs=2)
+    """
+
+    _parameter_constraints: dict = {
+        **SHARED_CONSTRAINTS,
+        **AUTOENCODER_CONSTRAINTS,
+        "mmd_weight": [Interval(Real, 0, None, closed="left")],
+        "supervised_weight": [Interval(Real, 0, None, closed="left")],
+        "prior_variance": [Interval(Real, 0, None, closed="neither")],
+        "covariance_type": [StrOptions({"full", "diag"})],
+    }
+    _module_attributes = (
+        "encoder_",
+        "latent_classifier_",
+        "generator_",
+        "discriminator_",
+    )
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        image_shape=None,
+        latent_dim=32,
+        batch_size=128,
+        ae_epochs=10,
+        ae_learning_rate=1e-3,
+        gan_epochs=20,
+        gan_learning_rate=2e-4,
+        mmd_weight=1.0,
+        supervised_weight=1.0,
+        prior_variance=1.0,
+        covariance_type="full",
+        device="auto",
+        verbose=False,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            batch_size=batch_size,
+            gan_epochs=gan_epochs,
+            gan_learning_rate=gan_learning_rate,
+            device=device,
+            verbose=verbose,
+        )
+        self.ae_epochs = ae_epochs
+        self.ae_learning_rate = ae_learning_rate
+        self.mmd_weight = mmd_weight
+        self.supervised_weight = supervised_weight
+        self.prior_variance = prior_variance
+        self.covariance_type = covariance_type
+
+    def _fit_networks(self, data, labels, n_classes, monitor):
+        device = data.device
+        network_shape = tuple(data.shape[1:])
+        encoder = build_encoder(
+            network_shape, self.latent_dim, negative_slope=LEAKY_SLOPE, dropout=DROPOUT
+        ).to(device)
+        decoder = Decoder(network_shape, self.latent_dim).to(device)
+        classifier = torch.nn.Linear(self.latent_dim, n_classes).to(device)
+        networks = torch.nn.ModuleList([encoder, decoder, classifier])
+        optimizer = adam(networks, self.ae_learning_rate)
+        supervised = self.supervised_weight > 0
+        prior_std = math.sqrt(self.prior_variance)
+
+        def autoencoder_step(batch):
+            x, y = data[batch], labels[batch]
+            codes = encoder(x)
+            reconstruction = F.mse_loss(decoder(codes), x)
+            mmd = imq_mmd(
+                codes, prior_std * torch.randn_like(codes), self.prior_variance
+            )
+            # Without the supervised term the classifier only probes the codes:
+            # detached, it cannot shape them.
+            cross_entropy = F.cross_entropy(
+                classifier(codes if supervised else codes.detach()), y
+            )
+            loss = (
+                reconstruction
+                + self.mmd_weight * mmd
+                + (self.supervised_weight if supervised else 1.0) * cross_entropy
+            )
+            optimizer_step(optimizer, loss)
+            return {
+                "reconstruction": reconstruction,
+                "mmd": mmd,
+                "cross_entropy": cross_entropy,
+            }
+
+        networks.train()
+        train_stage(
+            monitor,
+            "autoencoder",
+            self.ae_epochs,
+            len(data),
+            self.batch_size,
+            device,
+            autoencoder_step,
+        )
+
+        gaussians = fit_class_gaussians(encoder, data, labels, n_classes)
+        if self.covariance_type == "diag":
+            gaussians = ClassGaussians(
+                gaussians.means, gaussians.covariances * np.eye(self.latent_dim)
+            )
+        self.class_latent_means_ = gaussians.means
+        self.class_latent_covariances_ = gaussians.covariances
+        self.encoder_ = encoder
+        self.latent_classifier_ = classifier
+        self.generator_ = decoder
+        if supervised:
+            self.discriminator_ = classifier_discriminator(
+                encoder, classifier, n_classes
+            )
+        else:
+            self.discriminator_ = discriminator_from_encoder(encoder, n_classes)
+        self.discriminator_.to(device)
+        train_balancing_gan(
+            self.generator_,
+            self.discriminator_,
+            GaussianLatentSampler(gaussians, device),
+            data,
+            labels,
+            n_classes,
+            epochs=self.gan_epochs,
+            batch_size=self.batch_size,
+            learning_rate=self.gan_learning_rate,
+            monitor=monitor,
+        )
+
+    def _generate_network_outputs(self, class_codes):
+        gaussians = ClassGaussians(
+            self.class_latent_means_, self.class_latent_covariances_
+        )
+        latent_sampler = GaussianLatentSampler(gaussians, class_codes.device)
+        return self.generator_(latent_sampler(class_codes))
