@@ -6,6 +6,7 @@
 from ._bagan import BAGANSampler
 from ._bagan_gp import BAGANGPSampler
 from ._classifier import SmallCNN
+from ._gamo import GAMOSampler
 from ._scdl_gan import SCDLGANSampler
 
 __version__ = "0.1.0.dev0"
@@ -13,6 +14,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BAGANGPSampler",
     "BAGANSampler",
+    "GAMOSampler",
     "SCDLGANSampler",
     "SmallCNN",
     "__version__",

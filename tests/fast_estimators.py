@@ -3,6 +3,7 @@
 from skgan_sampler import (
     BAGANGPSampler,
     BAGANSampler,
+    GAMOSampler,
     SCDLGANSampler,
     SmallCNN,
 )
@@ -12,6 +13,7 @@ FAST_SAMPLERS = [
     BAGANGPSampler(
         latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"
     ),
+    GAMOSampler(latent_dim=4, gan_epochs=1, random_state=0, device="cpu"),
     SCDLGANSampler(
         latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"
     ),
