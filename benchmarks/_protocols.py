@@ -1,0 +1,898 @@
+"""What one benchmark cell computes: (dataset, profile, method, seed) -> scores.
+
+A cell draws the imbalanced training set of its seed, resamples it with its
+method while measuring wall time and peak memory (cost), trains SmallCNN and a
+cheap scikit-learn model on the result and scores them on the held-out test set
+(protocol (a)). For a GAN sampler it also generates ``n_generated_per_class``
+samples per class, lets a reference SmallCNN trained on real balanced data
+label them (protocol (b), recognisability) and measures the per-class Fréchet
+distance between real test and generated samples in that reference's
+penultimate-layer features (protocol (c); *not* Inception FID).
+
+Every function here runs inside a joblib or Dask worker: it takes and returns
+plain picklable values and writes no files (the caller stores the results).
+"""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import platform
+import socket
+import threading
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from configs import (
+    DIGITS_TEST_PER_CLASS,
+    WAE_GAN,
+    DatasetSpec,
+    Experiment,
+    is_gan_method,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Bunch
+
+from skgan_sampler.datasets import (
+    balanced_subset,
+    load_cifar10_jpeg,
+    load_fashion_mnist,
+    load_mnist,
+    make_bagan_gp_imbalance,
+    make_imbalanced,
+)
+from skgan_sampler.metrics import imbalanced_scores
+
+#: The feature extractor of protocol (c), as the report names it.
+FEATURE_EXTRACTOR = (
+    "128-d penultimate layer (after the last ReLU) of the reference SmallCNN "
+    "trained on real balanced training data; not Inception FID"
+)
+
+IMBLEARN_METHODS = ("RandomOverSampler", "SMOTE", "ADASYN", "BorderlineSMOTE")
+
+# The test set is drawn with a fixed seed so that every seed of a dataset is
+# scored on the same images; the seeds vary the training draw and estimators.
+TEST_RANDOM_STATE = 0
+
+
+# --------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One (dataset, method, seed) of an experiment.
+
+    ``torch_threads`` fixes torch's intra-op threads of the cell; None means
+    ``max(1, cores // n_parallel)`` where ``n_parallel`` is the number of cells
+    run at once on one machine (the joblib ``n_jobs``), so that parallel cells
+    do not oversubscribe the cores. Neither enters the cell's settings hash.
+    """
+
+    experiment: Experiment
+    method: str
+    seed: int
+    torch_threads: int | None = None
+    n_parallel: int = 1
+
+    @property
+    def dataset(self) -> DatasetSpec:
+        return self.experiment.dataset
+
+    @property
+    def key(self) -> str:
+        """File-name safe identifier: ``<dataset>__<method>__seed<seed>``."""
+        return f"{self.dataset.name}__{self.method}__seed{self.seed}"
+
+    def settings(self) -> dict[str, Any]:
+        """Everything that determines the cell's result (hashed for resume)."""
+        exp = self.experiment
+        settings = {
+            "dataset": dataclasses.asdict(self.dataset),
+            "method": self.method,
+            "seed": self.seed,
+            "cnn_epochs": exp.cnn_epochs,
+            "cheap_max_iter": exp.cheap_max_iter,
+            "sampler_params": resolved_sampler_params(
+                self.method, self.dataset, self.seed, exp
+            ),
+        }
+        if is_gan_method(self.method):
+            settings.update(
+                n_generated_per_class=exp.n_generated_per_class,
+                n_kept_per_class=exp.n_kept_per_class,
+                reference=reference_settings(exp),
+            )
+        return settings
+
+    def settings_hash(self) -> str:
+        return _hash(self.settings())
+
+
+def _hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def reference_settings(experiment: Experiment) -> dict[str, Any]:
+    """What determines a reference classifier of protocol (b), besides the seed."""
+    return {
+        "dataset": dataclasses.asdict(experiment.dataset),
+        "reference_per_class": experiment.reference_per_class,
+        "reference_epochs": experiment.reference_epochs,
+    }
+
+
+def reference_key(experiment: Experiment, seed: int) -> str:
+    """File-name safe identifier of the reference classifier of (dataset, seed)."""
+    digest = _hash(reference_settings(experiment))
+    return f"{experiment.dataset.name}__seed{seed}__{digest}"
+
+
+# --------------------------------------------------------------------------
+# Environment: threads, versions, machine, memory
+# --------------------------------------------------------------------------
+
+
+def _n_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def configure_threads(torch_threads: int | None, n_parallel: int) -> int:
+    """Set torch's intra-op threads for this worker and return the number.
+
+    Without an explicit number, a Dask worker divides the cores among its own
+    worker threads, and a joblib worker among the ``n_parallel`` cells that
+    run at once: torch would otherwise start one thread per core in every
+    worker and oversubscribe the machine.
+    """
+    import torch
+
+    if torch_threads is None:
+        share = n_parallel
+        try:
+            from distributed import get_worker
+
+            worker = get_worker()
+            share = getattr(getattr(worker, "state", worker), "nthreads", share)
+        except (ImportError, ValueError):  # not inside a Dask worker
+            pass
+        torch_threads = max(1, _n_cores() // max(1, share))
+    torch.set_num_threads(torch_threads)
+    return torch_threads
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def environment() -> dict[str, Any]:
+    """Package versions and the machine, recorded in every cell."""
+    import imblearn
+    import sklearn
+    import torch
+
+    import skgan_sampler
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return {
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "scikit-learn": sklearn.__version__,
+            "imbalanced-learn": imblearn.__version__,
+            "skgan_sampler": skgan_sampler.__version__,
+        },
+        "machine": {
+            "hostname": socket.gethostname(),
+            "cores": _n_cores(),
+            "cpu": _cpu_model(),
+            "gpu": gpu,
+        },
+        "torch_threads": torch.get_num_threads(),
+        "pid": os.getpid(),
+    }
+
+
+def _rss_bytes() -> int | None:
+    """This process's resident set size from /proc/self/status (Linux)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+class PeakMemory:
+    """Peak resident memory of this process while the ``with`` block runs.
+
+    A daemon thread samples ``VmRSS`` every ``interval`` seconds. Polling the
+    process's own status works the same in the main process, in joblib's
+    worker processes and in Dask workers, where allocation hooks such as
+    ``tracemalloc`` would miss torch's native memory. In a worker that runs
+    several cells as threads of one process (Dask with several threads per
+    worker), the number includes the other cells' memory.
+
+    Attributes
+    ----------
+    baseline_mb, peak_mb, delta_mb : float or None
+        RSS before the block, the largest RSS seen, and their difference, in
+        MiB; None where /proc is not available.
+    """
+
+    def __init__(self, interval: float = 0.005):
+        self.interval = interval
+        self.baseline_mb = self.peak_mb = self.delta_mb = None
+
+    def __enter__(self) -> PeakMemory:
+        baseline = _rss_bytes()
+        self._peak = baseline or 0
+        self._available = baseline is not None
+        self.baseline_mb = None if baseline is None else baseline / 2**20
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.interval):
+            rss = _rss_bytes()
+            if rss is not None and rss > self._peak:
+                self._peak = rss
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+        rss = _rss_bytes()
+        if rss is not None:
+            self._peak = max(self._peak, rss)
+        if self._available:
+            self.peak_mb = self._peak / 2**20
+            self.delta_mb = self.peak_mb - self.baseline_mb
+
+
+# --------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2)
+def _load_source(source: str, path: str | None) -> Bunch:
+    """The raw split of a source as flattened rows (cached per process)."""
+    if source == "digits":
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        X = digits.data.astype(np.uint8)
+        y = digits.target.astype(np.int64)
+        # Digits has no test split: a balanced one is held out below.
+        return Bunch(
+            X_train=X,
+            y_train=y,
+            X_test=None,
+            y_test=None,
+            image_shape=(8, 8),
+            class_names=[str(label) for label in range(10)],
+        )
+    if source == "npz":
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+        image_shape = (
+            tuple(int(v) for v in arrays["image_shape"])
+            if "image_shape" in arrays
+            else None
+        )
+        if "X" in arrays:
+            from sklearn.model_selection import train_test_split
+
+            X_train, X_test, y_train, y_test = train_test_split(
+                arrays["X"],
+                arrays["y"],
+                test_size=0.3,
+                stratify=arrays["y"],
+                random_state=TEST_RANDOM_STATE,
+            )
+        else:
+            X_train, y_train = arrays["X_train"], arrays["y_train"]
+            X_test, y_test = arrays["X_test"], arrays["y_test"]
+        X_train, X_test = (np.asarray(X).reshape(len(X), -1) for X in (X_train, X_test))
+        return Bunch(
+            X_train=X_train,
+            y_train=np.asarray(y_train),
+            X_test=X_test,
+            y_test=np.asarray(y_test),
+            image_shape=image_shape,
+            class_names=[str(c) for c in np.unique(y_train)],
+        )
+    loader = {
+        "fashion_mnist": load_fashion_mnist,
+        "mnist": load_mnist,
+        "cifar10_jpeg": load_cifar10_jpeg,
+    }[source]
+    data = loader(data_home=path)
+    return Bunch(
+        X_train=data.X_train.reshape(len(data.X_train), -1),
+        y_train=data.y_train,
+        X_test=data.X_test.reshape(len(data.X_test), -1),
+        y_test=data.y_test,
+        image_shape=tuple(data.image_shape),
+        class_names=list(data.class_names),
+    )
+
+
+def load_dataset(spec: DatasetSpec, seed: int) -> Bunch:
+    """The imbalanced training set of ``seed``, the test set and the real pool.
+
+    Images are flattened channels-last rows (uint8 for images). ``X_pool,
+    y_pool`` is the real training data the imbalanced set was drawn from; the
+    reference classifier of protocol (b) is trained on a balanced subset of
+    it. ``seed`` draws the imbalanced subset; the test set does not depend on
+    it (see ``TEST_RANDOM_STATE``), except that BAGAN-GP's profile uses its
+    own fixed split (``random_state=42``, as in its reference code).
+    """
+    raw = _load_source(spec.source, spec.path)
+    X_pool, y_pool, X_test, y_test = raw.X_train, raw.y_train, raw.X_test, raw.y_test
+    if spec.source == "digits":
+        indices = np.arange(len(y_pool))
+        test_idx, _ = balanced_subset(
+            indices,
+            y_pool,
+            n_per_class=DIGITS_TEST_PER_CLASS,
+            random_state=TEST_RANDOM_STATE,
+        )
+        in_test = np.isin(indices, test_idx)
+        X_test, y_test = X_pool[in_test], y_pool[in_test]
+        X_pool, y_pool = X_pool[~in_test], y_pool[~in_test]
+
+    if spec.profile == "bagan_gp_b":
+        X_train, X_test, y_train, y_test = make_bagan_gp_imbalance(X_pool, y_pool)
+    elif spec.profile == "given":
+        X_train, y_train = X_pool, y_pool
+    else:
+        X_train, y_train = make_imbalanced(
+            X_pool, y_pool, counts=spec.profile_counts(), random_state=seed
+        )
+    if spec.test_per_class is not None:
+        X_test, y_test = balanced_subset(
+            X_test,
+            y_test,
+            n_per_class=spec.test_per_class,
+            random_state=TEST_RANDOM_STATE,
+        )
+    classes, counts = np.unique(y_train, return_counts=True)
+    return Bunch(
+        X_train=X_train,
+        y_train=y_train,
+        X_test=X_test,
+        y_test=y_test,
+        X_pool=X_pool,
+        y_pool=y_pool,
+        classes=classes,
+        train_counts=counts,
+        # Ties go to the smaller label (np.argmax / argmin take the first).
+        largest_class=classes[np.argmax(counts)],
+        smallest_class=classes[np.argmin(counts)],
+        image_shape=raw.image_shape,
+        class_names=raw.class_names,
+    )
+
+
+# --------------------------------------------------------------------------
+# Samplers
+# --------------------------------------------------------------------------
+
+
+def _gan_class(method: str) -> type:
+    import skgan_sampler
+
+    return getattr(skgan_sampler, "SCDLGANSampler" if method == WAE_GAN else method)
+
+
+def resolved_sampler_params(
+    method: str, dataset: DatasetSpec, seed: int, experiment: Experiment
+) -> dict[str, Any]:
+    """The full parameters a GAN sampler of this cell gets (empty otherwise).
+
+    Defaults come from the sampler class at run time, so a changed default
+    changes the cell's settings hash and a resumed run recomputes the cell.
+    """
+    if not is_gan_method(method):
+        return {}
+    sampler = build_sampler(method, image_shape=None, seed=seed, experiment=experiment)
+    params = sampler.get_params(deep=False)
+    params.pop("image_shape", None)  # a property of the data, set per cell
+    return {name: repr(value) for name, value in sorted(params.items())}
+
+
+def build_sampler(
+    method: str,
+    *,
+    image_shape: tuple[int, ...] | None,
+    seed: int,
+    experiment: Experiment,
+    smallest_count: int | None = None,
+) -> Any:
+    """The unfitted sampler of a method, or None for no resampling.
+
+    imbalanced-learn's neighbour-based samplers keep their defaults except
+    that the number of neighbours is lowered to ``smallest_count - 1`` when
+    the smallest class is too small for the default 5 (tiny profiles only).
+    GAN samplers get ``image_shape`` and ``random_state=seed``, then the
+    experiment's ``gan_params`` (those the sampler has) and its per-method
+    ``sampler_params``; everything else keeps the sampler's default.
+    """
+    if method in ("none", "class_weight"):
+        return None
+    if method in IMBLEARN_METHODS:
+        from imblearn import over_sampling
+
+        neighbours = 5 if smallest_count is None else min(5, smallest_count - 1)
+        kwargs: dict[str, Any] = {"random_state": seed}
+        if method in ("SMOTE", "BorderlineSMOTE"):
+            kwargs["k_neighbors"] = neighbours
+        elif method == "ADASYN":
+            kwargs["n_neighbors"] = neighbours
+        kwargs.update(experiment.sampler_params.get(method, {}))
+        return getattr(over_sampling, method)(**kwargs)
+    cls = _gan_class(method)
+    sampler = cls(image_shape=image_shape, random_state=seed)
+    if method == WAE_GAN:
+        sampler.set_params(supervised_weight=0.0)
+    known = sampler.get_params(deep=False)
+    sampler.set_params(
+        **{k: v for k, v in experiment.gan_params.items() if k in known},
+        **experiment.sampler_params.get(method, {}),
+    )
+    return sampler
+
+
+# --------------------------------------------------------------------------
+# Protocols
+# --------------------------------------------------------------------------
+
+
+def _json_scores(scores: dict[str, Any]) -> dict[str, Any]:
+    scores = dict(scores)
+    scores["per_class_recall"] = {
+        str(label): value for label, value in scores["per_class_recall"].items()
+    }
+    return scores
+
+
+def downstream(
+    X_fit: np.ndarray,
+    y_fit: np.ndarray,
+    data: Bunch,
+    *,
+    seed: int,
+    epochs: int,
+    class_weight: str | None,
+    cheap_max_iter: int,
+) -> dict[str, Any]:
+    """Protocol (a): SmallCNN and a cheap model trained on ``X_fit, y_fit``."""
+    from skgan_sampler import SmallCNN
+
+    labels = {
+        "largest_class": data.largest_class,
+        "smallest_class": data.smallest_class,
+    }
+    results = {}
+    cnn = SmallCNN(
+        image_shape=data.image_shape,
+        epochs=epochs,
+        class_weight=class_weight,
+        random_state=seed,
+    )
+    start = time.perf_counter()
+    cnn.fit(X_fit, y_fit)
+    scores = imbalanced_scores(data.y_test, cnn.predict(data.X_test), **labels)
+    results["SmallCNN"] = {
+        **_json_scores(scores),
+        "train_seconds": time.perf_counter() - start,
+        "epochs": epochs,
+    }
+
+    # Standard scaling + logistic regression: seconds, not minutes, and ranks
+    # the classic baselines like SmallCNN (DESIGN.md). max_iter is small on
+    # purpose; whether it converged is recorded.
+    cheap = make_pipeline(
+        StandardScaler(),
+        LogisticRegression(max_iter=cheap_max_iter, class_weight=class_weight),
+    )
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        cheap.fit(np.asarray(X_fit, dtype=np.float32), y_fit)
+    scores = imbalanced_scores(
+        data.y_test, cheap.predict(np.asarray(data.X_test, dtype=np.float32)), **labels
+    )
+    results["LogisticRegression"] = {
+        **_json_scores(scores),
+        "train_seconds": time.perf_counter() - start,
+        "max_iter": cheap_max_iter,
+        "converged": not any(
+            issubclass(w.category, ConvergenceWarning) for w in caught
+        ),
+    }
+    return results
+
+
+def generate_per_class(
+    sampler: Any, classes: np.ndarray, n_per_class: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, list]:
+    """``n_per_class`` generated samples of every class the sampler can make.
+
+    A sampler that cannot generate some class (GAMO may not serve the
+    majority) raises ValueError; the classes are then tried one at a time
+    and the ones that fail are returned as the third value.
+    """
+    y = np.repeat(classes, n_per_class)
+    try:
+        return np.asarray(sampler.generate(y, random_state=seed)), y, []
+    except ValueError:
+        pass
+    parts, labels, missing = [], [], []
+    for label in classes:
+        try:
+            parts.append(
+                np.asarray(
+                    sampler.generate(np.full(n_per_class, label), random_state=seed)
+                )
+            )
+            labels.append(np.full(n_per_class, label))
+        except ValueError:
+            missing.append(label.item())
+    if not parts:
+        return np.empty((0, 0)), np.empty(0, dtype=classes.dtype), missing
+    return np.concatenate(parts), np.concatenate(labels), missing
+
+
+def penultimate_features(
+    classifier: Any, X: np.ndarray, image_shape: tuple[int, ...] | None
+) -> np.ndarray:
+    """SmallCNN's 128-d features after the last ReLU (``module_[:-1]``)."""
+    import torch
+
+    net = classifier.module_[:-1].eval()
+    features = []
+    with torch.no_grad():
+        for start in range(0, len(X), 2048):
+            batch = torch.as_tensor(np.asarray(X[start : start + 2048], np.float32))
+            if image_shape is not None:
+                height, width, channels = (*image_shape, 1)[:3]
+                # Rows are channels-last; the network reads (N, C, H, W).
+                batch = batch.reshape(-1, height, width, channels).permute(0, 3, 1, 2)
+            features.append(net(batch).numpy().astype(np.float64))
+    return np.concatenate(features)
+
+
+def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to two feature sets.
+
+    ``|mu_r - mu_f|^2 + Tr(S_r + S_f - 2 (S_r S_f)^(1/2))``, the FID formula,
+    with the usual small diagonal offset when the product is singular
+    (fewer samples than feature dimensions).
+    """
+    from scipy import linalg
+
+    mu_r, mu_f = real.mean(axis=0), fake.mean(axis=0)
+    cov_r = np.atleast_2d(np.cov(real, rowvar=False))
+    cov_f = np.atleast_2d(np.cov(fake, rowvar=False))
+    with warnings.catch_warnings():
+        # Fewer samples than dimensions make the product singular; its square
+        # root is still the right quantity, so the warning says nothing new.
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm(cov_r @ cov_f)
+        if not np.all(np.isfinite(covmean)):
+            offset = np.eye(len(cov_r)) * 1e-6
+            covmean = linalg.sqrtm((cov_r + offset) @ (cov_f + offset))
+    diff = mu_r - mu_f
+    value = diff @ diff + np.trace(cov_r) + np.trace(cov_f) - 2 * np.trace(covmean.real)
+    return float(max(value, 0.0))
+
+
+def train_reference(
+    experiment: Experiment,
+    seed: int,
+    torch_threads: int | None = None,
+    n_parallel: int = 1,
+) -> dict[str, Any]:
+    """The reference SmallCNN of protocols (b) and (c) for (dataset, seed).
+
+    Trained on ``reference_per_class`` real images per class (fewer if the
+    real pool has fewer) drawn from the whole real training split; scored on
+    the test set so the report can say how good the judge is.
+    """
+    from skgan_sampler import SmallCNN
+
+    configure_threads(torch_threads, n_parallel)
+    data = load_dataset(experiment.dataset, seed)
+    available = np.unique(data.y_pool, return_counts=True)[1].min()
+    n_per_class = int(min(experiment.reference_per_class, available))
+    X, y = balanced_subset(
+        data.X_pool, data.y_pool, n_per_class=n_per_class, random_state=seed
+    )
+    start = time.perf_counter()
+    classifier = SmallCNN(
+        image_shape=data.image_shape,
+        epochs=experiment.reference_epochs,
+        random_state=seed,
+    ).fit(X, y)
+    scores = imbalanced_scores(data.y_test, classifier.predict(data.X_test))
+    return {
+        "key": reference_key(experiment, seed),
+        "classifier": classifier,
+        "n_per_class": n_per_class,
+        "epochs": experiment.reference_epochs,
+        "train_seconds": time.perf_counter() - start,
+        "test_balanced_accuracy": scores["balanced_accuracy"],
+    }
+
+
+def recognisability(
+    reference: dict[str, Any], X_gen: np.ndarray, y_gen: np.ndarray, data: Bunch
+) -> dict[str, Any]:
+    """Protocol (b): the reference classifier labels the generated samples."""
+    classes = data.classes
+    predicted = reference["classifier"].predict(X_gen)
+    generated = set(np.unique(y_gen).tolist())
+    # Precision on / recall of a class that was not generated is undefined.
+    largest = data.largest_class if data.largest_class.item() in generated else None
+    smallest = data.smallest_class if data.smallest_class.item() in generated else None
+    scores = imbalanced_scores(
+        y_gen, predicted, largest_class=largest, smallest_class=smallest
+    )
+    return {
+        **_json_scores(scores),
+        "labels": [c.item() for c in classes],
+        "confusion_matrix": confusion_matrix(y_gen, predicted, labels=classes).tolist(),
+        "n_per_class": int(len(y_gen) // max(1, len(generated))),
+        "reference_per_class": reference["n_per_class"],
+        "reference_epochs": reference["epochs"],
+        "reference_test_balanced_accuracy": reference["test_balanced_accuracy"],
+    }
+
+
+def frechet_per_class(
+    reference: dict[str, Any], X_gen: np.ndarray, y_gen: np.ndarray, data: Bunch
+) -> dict[str, Any]:
+    """Protocol (c): per-class Fréchet distance, real test vs generated."""
+    classifier = reference["classifier"]
+    real = penultimate_features(classifier, data.X_test, data.image_shape)
+    fake = penultimate_features(classifier, X_gen, data.image_shape)
+    per_class = {
+        str(label.item()): frechet_distance(
+            real[data.y_test == label], fake[y_gen == label]
+        )
+        for label in data.classes
+        if np.sum(y_gen == label) > 1 and np.sum(data.y_test == label) > 1
+    }
+    return {
+        "per_class": per_class,
+        "mean": float(np.mean(list(per_class.values()))) if per_class else None,
+        "feature_extractor": FEATURE_EXTRACTOR,
+        "n_real_per_class": {
+            str(label.item()): int(np.sum(data.y_test == label))
+            for label in data.classes
+        },
+    }
+
+
+# --------------------------------------------------------------------------
+# Sample storage (figures)
+# --------------------------------------------------------------------------
+
+
+def encode_samples(X: np.ndarray) -> dict[str, Any]:
+    """A compact JSON form of a uint8 array (base64 of its bytes)."""
+    X = np.ascontiguousarray(X, dtype=np.uint8)
+    return {"shape": list(X.shape), "data": base64.b64encode(X.tobytes()).decode()}
+
+
+def decode_samples(blob: dict[str, Any]) -> np.ndarray:
+    """Inverse of :func:`encode_samples`."""
+    raw = base64.b64decode(blob["data"])
+    return np.frombuffer(raw, dtype=np.uint8).reshape(blob["shape"])
+
+
+def _keep_samples(
+    X: np.ndarray, y: np.ndarray, n_keep: int, image_like: bool
+) -> dict[str, Any]:
+    """Up to ``n_keep`` samples per class as uint8 (rounded, clipped)."""
+    if not image_like or len(X) == 0:
+        return {}
+    kept = {}
+    for label in np.unique(y):
+        rows = np.asarray(X[y == label][:n_keep], dtype=np.float64)
+        kept[str(label.item())] = encode_samples(np.clip(np.rint(rows), 0, 255))
+    return kept
+
+
+# --------------------------------------------------------------------------
+# The cell
+# --------------------------------------------------------------------------
+
+
+def run_cell(cell: Cell, reference: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Compute one cell; return a JSON-ready dict (see ``benchmarks/README.md``).
+
+    ``reference`` is the output of :func:`train_reference` for the cell's
+    (dataset, seed); a GAN cell without one trains its own (not cached).
+    Errors are not caught here (see :func:`run_cell_safely`).
+    """
+    started = time.perf_counter()
+    threads = configure_threads(cell.torch_threads, cell.n_parallel)
+    print(
+        f"[{time.strftime('%H:%M:%S')}] start  {cell.key} "
+        f"(pid {os.getpid()}, {threads} torch threads)",
+        flush=True,
+    )
+    exp, method, seed = cell.experiment, cell.method, cell.seed
+    data = load_dataset(cell.dataset, seed)
+    image_like = data.image_shape is not None
+    sampler = build_sampler(
+        method,
+        image_shape=data.image_shape,
+        seed=seed,
+        experiment=exp,
+        smallest_count=int(data.train_counts.min()),
+    )
+    # imbalanced-learn's samplers get float32 rows: they would truncate
+    # interpolated uint8 pixels. GAN samplers get the images as they are and
+    # give back uint8, rounded.
+    X_in = data.X_train
+    if sampler is not None and not is_gan_method(method):
+        X_in = np.asarray(X_in, dtype=np.float32)
+
+    cost: dict[str, Any] = {
+        "fit_seconds": None,
+        "peak_rss_delta_mb": None,
+        "peak_rss_mb": None,
+        "gpu_peak_mb": None,
+    }
+    if sampler is None:
+        X_fit, y_fit = data.X_train, data.y_train
+    else:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.reset_peak_memory_stats()
+        with PeakMemory() as memory:
+            start = time.perf_counter()
+            X_fit, y_fit = sampler.fit_resample(X_in, data.y_train)
+            cost["fit_seconds"] = time.perf_counter() - start
+        cost["peak_rss_delta_mb"] = memory.delta_mb
+        cost["peak_rss_mb"] = memory.peak_mb
+        if torch.cuda.is_available():
+            cost["gpu_peak_mb"] = torch.cuda.max_memory_allocated() / 2**20
+
+    result: dict[str, Any] = {
+        "status": "ok",
+        "key": cell.key,
+        "dataset": cell.dataset.name,
+        "dataset_description": cell.dataset.describe(),
+        "source": cell.dataset.source,
+        "profile": cell.dataset.profile,
+        "lossy_copy": cell.dataset.source == "cifar10_jpeg",
+        "method": method,
+        "seed": seed,
+        "is_gan": is_gan_method(method),
+        "settings": cell.settings(),
+        "settings_hash": cell.settings_hash(),
+        "classes": [c.item() for c in data.classes],
+        "class_names": data.class_names,
+        "image_shape": list(data.image_shape) if image_like else None,
+        "train_counts": {
+            str(c.item()): int(n)
+            for c, n in zip(data.classes, data.train_counts, strict=True)
+        },
+        "test_counts": {
+            str(c.item()): int(n)
+            for c, n in zip(*np.unique(data.y_test, return_counts=True), strict=True)
+        },
+        "largest_class": data.largest_class.item(),
+        "smallest_class": data.smallest_class.item(),
+        "resampled_counts": {
+            str(c.item()): int(n)
+            for c, n in zip(*np.unique(y_fit, return_counts=True), strict=True)
+        },
+        "cost": cost,
+    }
+    result["downstream"] = downstream(
+        X_fit,
+        y_fit,
+        data,
+        seed=seed,
+        epochs=exp.cnn_epochs,
+        class_weight="balanced" if method == "class_weight" else None,
+        cheap_max_iter=exp.cheap_max_iter,
+    )
+
+    result["recognisability"] = result["frechet"] = None
+    result["samples"] = {}
+    result["generated_classes"] = result["missing_classes"] = None
+    if is_gan_method(method):
+        if reference is None:
+            reference = train_reference(exp, seed, cell.torch_threads, cell.n_parallel)
+        X_gen, y_gen, missing = generate_per_class(
+            sampler, data.classes, exp.n_generated_per_class, seed
+        )
+        result["generated_classes"] = sorted(np.unique(y_gen).tolist())
+        result["missing_classes"] = missing
+        if len(y_gen):
+            X_gen = np.asarray(X_gen).reshape(len(y_gen), -1)
+            result["recognisability"] = recognisability(reference, X_gen, y_gen, data)
+            result["frechet"] = frechet_per_class(reference, X_gen, y_gen, data)
+        result["samples"] = _keep_samples(
+            X_gen, y_gen, exp.n_kept_per_class, image_like
+        )
+    elif sampler is not None:
+        # The rows imbalanced-learn appended after the originals: its
+        # synthetic samples, shown beside the GANs' in the sample grid.
+        n_real = len(data.y_train)
+        result["samples"] = _keep_samples(
+            np.asarray(X_fit)[n_real:],
+            np.asarray(y_fit)[n_real:],
+            exp.n_kept_per_class,
+            image_like,
+        )
+
+    result["environment"] = environment()
+    result["cell_seconds"] = time.perf_counter() - started
+    result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    return result
+
+
+def run_cell_safely(
+    cell: Cell, reference: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """:func:`run_cell`, turning an exception into an error record.
+
+    One failing cell (e.g. ADASYN finding no neighbours to interpolate)
+    must not stop a two-hour run; the error is stored and the cell is
+    retried on the next run.
+    """
+    try:
+        return run_cell(cell, reference)
+    except Exception as exc:  # noqa: BLE001 - reported, never swallowed
+        return {
+            "status": "error",
+            "key": cell.key,
+            "dataset": cell.dataset.name,
+            "method": cell.method,
+            "seed": cell.seed,
+            "settings_hash": cell.settings_hash(),
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(),
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }

@@ -1,0 +1,513 @@
+"""Named benchmark configurations: which data, methods, seeds and budgets.
+
+A configuration is a list of :class:`Experiment` entries; each one crosses
+its methods with its seeds on one dataset/profile into *cells* (see
+``_protocols.run_cell``). Several entries may share a dataset (e.g. all
+methods with one seed, a core set with three), their cells merge in the
+report because a cell is keyed by (dataset, method, seed) only.
+
+The cost model at the end (:func:`estimate_cell_seconds`) turns the per-epoch
+costs measured on a 2-core CPU (``shared/DESIGN.md``, "Budget") into a rough
+time per cell, so that ``run.py --dry-run`` says how long a configuration will
+take before it is started.
+"""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from skgan_sampler.datasets import DEEPSMOTE_CIFAR10_PROFILE, GAMO_PROFILE
+
+#: Baselines every configuration can run, in report order.
+BASELINES: tuple[str, ...] = (
+    "none",
+    "class_weight",
+    "RandomOverSampler",
+    "SMOTE",
+    "ADASYN",
+    "BorderlineSMOTE",
+)
+
+#: The WAE-GAN baseline of the SCDL-GAN report: SCDL-GAN without its
+#: supervised latent term.
+WAE_GAN = "WAE-GAN"
+
+#: Training counts of the digits profile (classes 0..9), imbalance ratio 15.
+#: scikit-learn's digits have 174-183 images per class; 80 per class are held
+#: out as the balanced test set, which leaves at least 94 per class to draw
+#: from. The smallest count, 6, is the least SMOTE's default 5 neighbours need.
+DIGITS_PROFILE: tuple[int, ...] = (90, 60, 40, 30, 20, 15, 12, 10, 8, 6)
+DIGITS_TEST_PER_CLASS = 80
+
+#: Largest class count of the local CIFAR-10 JPEG copy's training subset.
+CIFAR_COPY_PER_CLASS = 1000
+
+
+def gan_sampler_names() -> list[str]:
+    """GAN samplers exported by ``skgan_sampler``, found at run time.
+
+    Every name in ``skgan_sampler.__all__`` that ends in "Sampler" and is a
+    class, so that samplers added to the package later are benchmarked
+    without editing this file; plus "WAE-GAN" when ``SCDLGANSampler`` exists.
+    """
+    import skgan_sampler
+
+    names = sorted(
+        {
+            name
+            for name in skgan_sampler.__all__
+            if name.endswith("Sampler")
+            and isinstance(getattr(skgan_sampler, name), type)
+        }
+    )
+    if "SCDLGANSampler" in names:
+        names.append(WAE_GAN)
+    return names
+
+
+def available_methods() -> list[str]:
+    """All method names, baselines first, in report order."""
+    return [*BASELINES, *gan_sampler_names()]
+
+
+def expand_methods(methods: tuple[str, ...] | list[str]) -> list[str]:
+    """Resolve "all" (every method) and "GAN" (every GAN sampler) in a list.
+
+    A name prefixed with "-" removes that method from what came before it,
+    e.g. ``("GAN", "-WAE-GAN")``.
+
+    Raises
+    ------
+    ValueError
+        If a name is neither a method nor one of the two group names.
+    """
+    known = available_methods()
+    out: list[str] = []
+    for name in methods:
+        remove = name.startswith("-")
+        name = name[1:] if remove else name
+        group = {"all": known, "GAN": gan_sampler_names()}.get(name, [name])
+        for item in group:
+            if item not in known:
+                raise ValueError(
+                    f"Unknown method {item!r}; known methods: {known} (or the "
+                    "groups 'all' and 'GAN', and '-name' to leave one out)."
+                )
+            if remove and item in out:
+                out.remove(item)
+            elif not remove and item not in out:
+                out.append(item)
+    return out
+
+
+def is_gan_method(method: str) -> bool:
+    """Whether ``method`` is one of the package's GAN samplers (or WAE-GAN)."""
+    return method not in BASELINES
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One dataset and imbalance profile; ``name`` keys its cells and files.
+
+    Parameters
+    ----------
+    name : str
+        Unique, file-name safe identifier, e.g. ``"fashion_mnist-gamo"``.
+    source : {"digits", "fashion_mnist", "mnist", "cifar10_jpeg", "npz"}
+        Where the images come from. ``"npz"`` reads ``path``: either the
+        arrays ``X_train, y_train, X_test, y_test`` or ``X, y`` (then split
+        70/30, stratified, by the seed); 2-D tabular rows unless the file
+        holds ``image_shape``.
+    profile : {"digits", "gamo", "bagan_gp_b", "deepsmote_scaled", "given"}
+        How the imbalanced training set is drawn (see
+        ``_protocols.load_dataset``).
+    scale : float, default=1.0
+        Multiplies the profile's counts (the quick configuration's slice).
+    min_count : int, default=6
+        Floor of a scaled count; 6 keeps SMOTE's default 5 neighbours valid.
+    test_per_class : int or None, default=None
+        Draw a balanced subset of the test set of this size per class; None
+        keeps the whole test set.
+    path : str or None, default=None
+        The npz file of ``source="npz"``, or a ``data_home`` for the
+        library's loaders.
+    """
+
+    name: str
+    source: str
+    profile: str
+    scale: float = 1.0
+    min_count: int = 6
+    test_per_class: int | None = None
+    path: str | None = None
+
+    def profile_counts(self) -> tuple[int, ...] | None:
+        """Training counts per class before the draw, when fixed by the profile."""
+        base = {
+            "digits": DIGITS_PROFILE,
+            "gamo": GAMO_PROFILE,
+            # The local copy holds 1,000 training images per class, so
+            # DeepSMOTE's profile (4,500 ... 80) is scaled by 1000 / 4500 as a
+            # whole, which keeps its shape and imbalance ratio (about 56)
+            # instead of capping the three largest classes at 1,000.
+            "deepsmote_scaled": tuple(
+                c * CIFAR_COPY_PER_CLASS / max(DEEPSMOTE_CIFAR10_PROFILE)
+                for c in DEEPSMOTE_CIFAR10_PROFILE
+            ),
+        }.get(self.profile)
+        if base is None:
+            return None
+        return tuple(max(self.min_count, round(c * self.scale)) for c in base)
+
+    def describe(self) -> str:
+        """One line naming the data, the profile and the test set."""
+        data = {
+            "digits": "scikit-learn digits (8x8)",
+            "fashion_mnist": "Fashion-MNIST (28x28)",
+            "mnist": "MNIST (28x28)",
+            "cifar10_jpeg": "CIFAR-10 **lossy JPEG copy** (32x32x3, 1,000 "
+            "training images per class; not the original pixels)",
+            "npz": f"tabular/npz data from {self.path}",
+        }[self.source]
+        counts = self.profile_counts()
+        profile = {
+            "digits": f"digits profile {list(counts or ())} (imbalance ratio 15)",
+            "gamo": f"GAMO / SCDL-GAN profile {list(counts or ())}",
+            "bagan_gp_b": "BAGAN-GP profile B (class 0 whole, class c its first "
+            "100c images, then a 70/30 split; test = the 30% split)",
+            "deepsmote_scaled": "DeepSMOTE CIFAR-10 profile scaled by 1000/4500 "
+            f"to fit the local copy: {list(counts or ())}",
+            "given": "class counts as given",
+        }[self.profile]
+        if self.scale != 1.0:
+            profile += f" (scaled by {self.scale}, at least {self.min_count})"
+        if self.source == "digits":
+            test = f"balanced test set, {DIGITS_TEST_PER_CLASS} per class"
+        elif self.test_per_class is not None:
+            test = f"balanced test subset, {self.test_per_class} per class"
+        elif self.profile == "bagan_gp_b":
+            test = "test = BAGAN-GP's 30% split (imbalanced)"
+        else:
+            test = "full test set"
+        return f"{data}; {profile}; {test}"
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Methods x seeds on one dataset, with the budgets of every stage.
+
+    Parameters
+    ----------
+    dataset : DatasetSpec
+        The data and imbalance profile.
+    seeds : tuple of int
+        Seeds; each one draws the imbalanced set and seeds every estimator.
+    methods : tuple of str, default=("all",)
+        Method names, or the groups "all" and "GAN" (see
+        :func:`expand_methods`).
+    cnn_epochs : int, default=10
+        SmallCNN epochs of protocol (a).
+    gan_params : dict, default={}
+        Parameters set on every GAN sampler that has them (e.g. ``ae_epochs``);
+        anything not given keeps the sampler's default.
+    sampler_params : dict of str to dict, default={}
+        Parameters per method name, applied after ``gan_params``.
+    n_generated_per_class : int, default=1000
+        Samples generated per class for protocols (b) and (c).
+    n_kept_per_class : int, default=10
+        Generated samples per class kept in the cell result for figures.
+    reference_per_class : int, default=2000
+        Real training images per class of protocol (b)'s reference SmallCNN
+        (fewer when a class has fewer).
+    reference_epochs : int, default=10
+        Epochs of the reference SmallCNN.
+    cheap_max_iter : int, default=100
+        ``max_iter`` of the cheap model (standard scaling + logistic
+        regression). Kept small on purpose: it is a seconds-long screen, not
+        a converged fit; non-convergence is recorded, not hidden.
+    """
+
+    dataset: DatasetSpec
+    seeds: tuple[int, ...]
+    methods: tuple[str, ...] = ("all",)
+    cnn_epochs: int = 10
+    gan_params: dict[str, Any] = field(default_factory=dict)
+    sampler_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    n_generated_per_class: int = 1000
+    n_kept_per_class: int = 10
+    reference_per_class: int = 2000
+    reference_epochs: int = 10
+    cheap_max_iter: int = 100
+
+
+@dataclass(frozen=True)
+class Config:
+    """A named list of experiments plus what the report should say about it."""
+
+    name: str
+    experiments: tuple[Experiment, ...]
+    notes: str = ""
+
+
+def _digits(seeds: tuple[int, ...]) -> Experiment:
+    # 8x8 images and a few hundred rows: every stage costs seconds, so the
+    # samplers keep their default epochs and SmallCNN gets 20.
+    return Experiment(
+        dataset=DatasetSpec(name="digits-ir15", source="digits", profile="digits"),
+        seeds=seeds,
+        cnn_epochs=20,
+        n_generated_per_class=300,
+        reference_per_class=90,
+        reference_epochs=20,
+    )
+
+
+QUICK = Config(
+    name="quick",
+    experiments=(
+        _digits((0, 1, 2)),
+        Experiment(
+            dataset=DatasetSpec(
+                name="fashion_mnist-gamo-slice",
+                source="fashion_mnist",
+                profile="gamo",
+                scale=0.1,
+                test_per_class=200,
+            ),
+            seeds=(0,),
+            cnn_epochs=5,
+            gan_params={"ae_epochs": 3, "gan_epochs": 5},
+            n_generated_per_class=300,
+            reference_per_class=300,
+            reference_epochs=5,
+        ),
+    ),
+    notes=(
+        "Quick configuration: a smoke test of the whole pipeline, not evidence. "
+        "Digits with 3 seeds; a Fashion-MNIST slice (GAMO profile / 10, at "
+        "least 6 per class, 902 training images) with one seed, 3 autoencoder "
+        "and 5 GAN epochs per sampler and 5 SmallCNN epochs, so that it "
+        "finishes in under 15 minutes on 2 CPU cores."
+    ),
+)
+
+# What the headline needs with three seeds: the baselines it must beat and
+# every GAN sampler (WAE-GAN is the SCDL-GAN report's ablation, not a
+# contender, so it gets one seed with the other secondary baselines).
+_HEADLINE_METHODS = ("none", "class_weight", "SMOTE", "GAN", "-WAE-GAN")
+_FASHION_GAMO = DatasetSpec(
+    name="fashion_mnist-gamo", source="fashion_mnist", profile="gamo"
+)
+
+FULL = Config(
+    name="full",
+    experiments=(
+        Experiment(dataset=_FASHION_GAMO, seeds=(0, 1, 2), methods=_HEADLINE_METHODS),
+        Experiment(
+            dataset=_FASHION_GAMO,
+            seeds=(0,),
+            methods=("RandomOverSampler", "ADASYN", "BorderlineSMOTE", WAE_GAN),
+        ),
+        Experiment(
+            dataset=DatasetSpec(name="mnist-gamo", source="mnist", profile="gamo"),
+            seeds=(0,),
+            methods=_HEADLINE_METHODS,
+        ),
+        Experiment(
+            dataset=DatasetSpec(
+                name="cifar10_jpeg-deepsmote_scaled",
+                source="cifar10_jpeg",
+                profile="deepsmote_scaled",
+            ),
+            seeds=(0,),
+            methods=_HEADLINE_METHODS,
+            reference_per_class=1000,
+        ),
+    ),
+    notes=(
+        "Full configuration. Fashion-MNIST with the GAMO profile: 3 seeds for no "
+        "resampling, class weights, SMOTE and every GAN sampler; 1 seed for "
+        "random oversampling, ADASYN, BorderlineSMOTE and WAE-GAN (cut for "
+        "time: SmallCNN alone costs about 35 s per epoch on the 40,000 balanced "
+        "images on 2 CPU cores, 6 minutes a cell at 10 epochs). MNIST (GAMO "
+        "profile) and the CIFAR-10 lossy JPEG copy: 1 seed (cut for time). "
+        "Samplers keep their default epochs; SmallCNN 10 epochs."
+    ),
+)
+
+HEADLINE = Config(
+    name="headline",
+    experiments=(
+        Experiment(dataset=_FASHION_GAMO, seeds=(0, 1, 2), methods=_HEADLINE_METHODS),
+    ),
+    notes=(
+        "Headline configuration: Fashion-MNIST [4000, ..., 40], balanced test "
+        "set, SmallCNN 10 epochs, the given seeds and methods."
+    ),
+)
+
+BAGAN_GP_B = Config(
+    name="bagan_gp_b",
+    experiments=(
+        Experiment(
+            dataset=DatasetSpec(
+                name="fashion_mnist-bagan_gp_b",
+                source="fashion_mnist",
+                profile="bagan_gp_b",
+            ),
+            seeds=(0,),
+            methods=("none", "class_weight", "SMOTE", "GAN"),
+        ),
+    ),
+    notes="BAGAN-GP's Fashion-MNIST profile B, one seed.",
+)
+
+CONFIGS: dict[str, Config] = {
+    config.name: config for config in (QUICK, FULL, HEADLINE, BAGAN_GP_B)
+}
+
+
+def npz_experiment(
+    path: str, *, seeds: tuple[int, ...] = (0,), epochs: int = 20
+) -> Experiment:
+    """An experiment on a 2-D tabular dataset stored as an npz file.
+
+    The loader hook for "any 2-D tabular dataset": the file holds ``X_train,
+    y_train, X_test, y_test`` or ``X, y`` (split 70/30, stratified, per
+    seed). SmallCNN runs without its convolutional trunk (an MLP).
+    """
+    from pathlib import Path
+
+    stem = "".join(ch if ch.isalnum() else "_" for ch in Path(path).stem)
+    return Experiment(
+        dataset=DatasetSpec(
+            name=f"npz-{stem}", source="npz", profile="given", path=str(path)
+        ),
+        seeds=seeds,
+        cnn_epochs=epochs,
+        n_generated_per_class=200,
+        reference_epochs=epochs,
+    )
+
+
+def get_config(
+    name: str,
+    *,
+    methods: list[str] | None = None,
+    seeds: list[int] | None = None,
+    datasets: list[str] | None = None,
+    npz_paths: list[str] | None = None,
+) -> Config:
+    """A named configuration with the command line's overrides applied.
+
+    ``methods`` and ``seeds`` replace those of every experiment; ``datasets``
+    keeps only the experiments on those dataset names; each npz path adds a
+    tabular experiment.
+    """
+    if name not in CONFIGS:
+        raise ValueError(f"Unknown configuration {name!r}; known: {list(CONFIGS)}.")
+    config = CONFIGS[name]
+    experiments = list(config.experiments)
+    experiments += [npz_experiment(path) for path in npz_paths or ()]
+    if datasets:
+        experiments = [e for e in experiments if e.dataset.name in datasets]
+        if not experiments:
+            raise ValueError(f"No experiment of {name!r} uses the datasets {datasets}.")
+    if methods:
+        expand_methods(methods)  # fail early on a typo
+        experiments = [
+            dataclasses.replace(e, methods=tuple(methods)) for e in experiments
+        ]
+    if seeds:
+        experiments = [dataclasses.replace(e, seeds=tuple(seeds)) for e in experiments]
+    return dataclasses.replace(config, experiments=tuple(experiments))
+
+
+# --------------------------------------------------------------------------
+# Cost model (for --dry-run): rough, from measurements on a 2-core CPU
+# --------------------------------------------------------------------------
+
+# Milliseconds per image and epoch on 28x28 images, 2 torch threads, an
+# otherwise idle 2-core CPU (shared/DESIGN.md "Budget": SmallCNN 7 s/epoch on
+# 9,000 images; autoencoder 3.7-4 s and one-to-one GAN 6.8-7.5 s per epoch on
+# 9,000; 35-39 s per generator pass with five gradient-penalty critic steps).
+MS_SMALLCNN = 0.8
+MS_AUTOENCODER = 0.43
+MS_GAN = 0.8
+MS_GP_GAN_PER_CRITIC = 4.1 / 5
+# GAMO (dense nets, batch 32): about 1.75 SmallCNN epochs per epoch, a ratio
+# measured on a heavily loaded machine, so only an order of magnitude.
+MS_GAMO = 1.4
+# SmallCNN forward pass only (prediction, features), per image.
+MS_PREDICT = 0.25
+# Fixed costs per cell: data loading, the cheap model, scoring, storing.
+CELL_OVERHEAD_S = 5.0
+
+
+def _pixel_factors(source: str) -> tuple[float, float]:
+    """Cost per image relative to 28x28: (SmallCNN, GAN networks)."""
+    # SmallCNN's cost follows the image area (its second convolution
+    # dominates); on 8x8 digits it measured about 0.1 of 28x28 per image, the
+    # GAN stages about 0.3 (small networks are dominated by per-batch costs).
+    # The 3 colour channels of CIFAR add little to SmallCNN, more to the GANs.
+    return {
+        "digits": (0.1, 0.3),
+        "cifar10_jpeg": (32 * 32 / 784, 32 * 32 / 784 * 1.5),
+    }.get(source, (1.0, 1.0))
+
+
+def _train_size(dataset: DatasetSpec) -> tuple[int, int, int]:
+    """(n training images, n per class once balanced, n classes), estimated."""
+    counts = dataset.profile_counts()
+    if counts is None:  # BAGAN-GP B; npz data is unknown before loading
+        counts = (4166, 73, 139, 210, 287, 370, 422, 487, 545, 651)
+    return sum(counts), max(counts), len(counts)
+
+
+def estimate_cell_seconds(
+    experiment: Experiment, method: str, sampler_params: dict[str, Any]
+) -> float:
+    """Rough wall time of one cell on an idle 2-core CPU, in seconds.
+
+    ``sampler_params`` are the resolved parameters of a GAN sampler (empty
+    for the baselines). The reference classifier of protocol (b), trained
+    once per (dataset, seed), is not included.
+    """
+    n_train, n_max, n_classes = _train_size(experiment.dataset)
+    cnn_factor, gan_factor = _pixel_factors(experiment.dataset.source)
+    n_fit = n_train if method in ("none", "class_weight") else n_max * n_classes
+    seconds = n_fit * experiment.cnn_epochs * MS_SMALLCNN / 1000 * cnn_factor
+    if is_gan_method(method):
+        ae = sampler_params.get("ae_epochs", 0) * MS_AUTOENCODER
+        gan_epochs = sampler_params.get("gan_epochs", 0)
+        if method == "GAMOSampler":
+            gan = gan_epochs * MS_GAMO
+        elif "n_critic" in sampler_params:
+            gan = gan_epochs * sampler_params["n_critic"] * MS_GP_GAN_PER_CRITIC
+        else:
+            gan = gan_epochs * MS_GAN
+        seconds += n_train * (ae + gan) / 1000 * gan_factor
+        n_generated = experiment.n_generated_per_class * n_classes
+        # protocol (b) + (c): label and embed the generated and test images.
+        seconds += 3 * n_generated * MS_PREDICT / 1000 * cnn_factor
+    return CELL_OVERHEAD_S + seconds
+
+
+def estimate_reference_seconds(experiment: Experiment) -> float:
+    """Rough wall time of one reference SmallCNN (protocol (b)), in seconds."""
+    _, n_max, n_classes = _train_size(experiment.dataset)
+    n_ref = min(experiment.reference_per_class, n_max) * n_classes
+    seconds = n_ref * experiment.reference_epochs * MS_SMALLCNN / 1000
+    return seconds * _pixel_factors(experiment.dataset.source)[0]
+
+
+def format_seconds(seconds: float) -> str:
+    """``h:mm:ss`` for a duration in seconds."""
+    seconds = int(math.ceil(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"

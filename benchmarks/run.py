@@ -1,0 +1,373 @@
+"""Run the benchmark matrix (dataset x method x seed) and write its report.
+
+Examples
+--------
+::
+
+    python benchmarks/run.py --config quick --output-dir benchmarks/runs/quick
+    python benchmarks/run.py --config full --output-dir benchmarks/runs/full \\
+        --methods none,SMOTE,BAGANSampler --seeds 0,1 --n-jobs 1
+    python benchmarks/run.py --config full --output-dir benchmarks/runs/full \\
+        --scheduler tcp://127.0.0.1:8786
+    python benchmarks/run.py --config full --output-dir runs/full --dry-run
+    python benchmarks/run.py --report-only --output-dir benchmarks/runs/quick
+
+Every finished cell is written to ``<output-dir>/cells/<key>.json`` at once
+(atomically), so an interrupted run resumes where it stopped: a rerun skips
+cells whose file exists with the same settings. See ``benchmarks/README.md``.
+"""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# The benchmark modules live beside this script, not in the package; loky's
+# worker processes inherit sys.path, so they find them too.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _protocols  # noqa: E402
+import configs  # noqa: E402
+import joblib  # noqa: E402
+from _protocols import Cell  # noqa: E402
+from configs import Config  # noqa: E402
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def plan_cells(
+    config: Config, *, torch_threads: int | None = None, n_parallel: int = 1
+) -> list[Cell]:
+    """Every cell of a configuration, in order, without duplicates."""
+    cells: dict[str, Cell] = {}
+    for experiment in config.experiments:
+        for method in configs.expand_methods(experiment.methods):
+            for seed in experiment.seeds:
+                cell = Cell(experiment, method, seed, torch_threads, n_parallel)
+                cells.setdefault(cell.key, cell)
+    return list(cells.values())
+
+
+def cell_path(output_dir: Path, key: str, *, error: bool = False) -> Path:
+    """Where a cell's result (or error record) is stored."""
+    return (
+        Path(output_dir) / "cells" / (f"{key}.error.json" if error else f"{key}.json")
+    )
+
+
+def write_json_atomic(path: Path, value: Any) -> None:
+    """Write JSON to a temporary file beside ``path``, then rename it.
+
+    A run killed mid-write leaves either the old file or none, never a
+    truncated one that a resumed run would take for a finished cell.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value, indent=1, default=_json_default))
+    os.replace(tmp, path)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return repr(value)
+
+
+def finished_status(cell: Cell, output_dir: Path) -> str:
+    """ "done", "changed" (stored with other settings) or "pending"."""
+    path = cell_path(output_dir, cell.key)
+    if not path.exists():
+        return "pending"
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return "pending"
+    if stored.get("status") != "ok":
+        return "pending"
+    return "done" if stored.get("settings_hash") == cell.settings_hash() else "changed"
+
+
+def _parallel(n_jobs: int, scheduler: str | None) -> joblib.Parallel:
+    # Results come back as they finish, so each is stored and reported at
+    # once instead of when the slowest cell of the batch is done.
+    return joblib.Parallel(
+        n_jobs=-1 if scheduler else n_jobs, return_as="generator_unordered"
+    )
+
+
+def _load_or_train_references(
+    cells: list[Cell], output_dir: Path, n_jobs: int, scheduler: str | None
+) -> dict[str, dict[str, Any]]:
+    """Reference classifiers of protocol (b), trained once per (dataset, seed).
+
+    They are trained here, before the cells and in parallel, so that two cells
+    of one (dataset, seed) never both train it; the client stores them with
+    joblib under ``<output-dir>/reference/`` for later runs.
+    """
+    needed: dict[str, Cell] = {}
+    for cell in cells:
+        if configs.is_gan_method(cell.method):
+            key = _protocols.reference_key(cell.experiment, cell.seed)
+            needed.setdefault(key, cell)
+    references = {}
+    missing = []
+    for key, cell in needed.items():
+        path = Path(output_dir) / "reference" / f"{key}.joblib"
+        if path.exists():
+            references[key] = joblib.load(path)
+        else:
+            missing.append(cell)
+    if missing:
+        _log(f"training {len(missing)} reference classifier(s) for protocol (b)")
+        tasks = (
+            joblib.delayed(_protocols.train_reference)(
+                cell.experiment, cell.seed, cell.torch_threads, cell.n_parallel
+            )
+            for cell in missing
+        )
+        for reference in _parallel(n_jobs, scheduler)(tasks):
+            path = Path(output_dir) / "reference" / f"{reference['key']}.joblib"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            joblib.dump(reference, tmp)
+            os.replace(tmp, path)
+            references[reference["key"]] = reference
+            _log(
+                f"reference {reference['key']}: {reference['n_per_class']} per class, "
+                f"{reference['train_seconds']:.1f} s, test balanced accuracy "
+                f"{reference['test_balanced_accuracy']:.3f}"
+            )
+    return references
+
+
+def run_cells(
+    cells: Sequence[Cell],
+    output_dir: str | os.PathLike[str],
+    *,
+    n_jobs: int = 1,
+    scheduler: str | None = None,
+) -> list[dict[str, Any]]:
+    """Run the cells not finished yet and store each result as it arrives.
+
+    Parameters
+    ----------
+    cells : sequence of Cell
+        The cells; finished ones (same key and settings on disk) are skipped.
+    output_dir : path-like
+        The run folder (``cells/``, ``reference/``).
+    n_jobs : int, default=1
+        Cells run at once through joblib (loky processes); ignored with a
+        scheduler. Give the cells ``n_parallel=n_jobs`` (see
+        :func:`plan_cells`) so each gets its share of the cores.
+    scheduler : str or None, default=None
+        Address of a Dask scheduler (``tcp://host:port``): the cells run on
+        its workers through joblib's Dask backend. The workers need this
+        repository's ``benchmarks/`` on their ``PYTHONPATH``.
+
+    Returns
+    -------
+    results : list of dict
+        The results (and error records) of the cells run now.
+    """
+    output_dir = Path(output_dir)
+    pending = []
+    for cell in cells:
+        status = finished_status(cell, output_dir)
+        if status == "done":
+            continue
+        if status == "changed":
+            _log(f"settings of {cell.key} changed since it ran; recomputing")
+        pending.append(cell)
+    _log(
+        f"{len(cells)} cells, {len(cells) - len(pending)} already finished, "
+        f"{len(pending)} to run"
+    )
+    if not pending:
+        return []
+
+    client = None
+    backend: Any = contextlib.nullcontext()
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler)
+        _log(f"running on the Dask cluster at {scheduler}")
+        backend = joblib.parallel_config(backend="dask")
+    results = []
+    started = time.perf_counter()
+    try:
+        with backend:
+            references = _load_or_train_references(
+                pending, output_dir, n_jobs, scheduler
+            )
+            tasks = (
+                # run_cell_safely looks run_cell up at call time, so a test
+                # can monkeypatch it; workers only need _protocols and configs.
+                joblib.delayed(_protocols.run_cell_safely)(
+                    cell,
+                    references.get(_protocols.reference_key(cell.experiment, cell.seed))
+                    if configs.is_gan_method(cell.method)
+                    else None,
+                )
+                for cell in pending
+            )
+            for index, result in enumerate(_parallel(n_jobs, scheduler)(tasks), 1):
+                elapsed = configs.format_seconds(time.perf_counter() - started)
+                if result["status"] == "ok":
+                    write_json_atomic(cell_path(output_dir, result["key"]), result)
+                    error_file = cell_path(output_dir, result["key"], error=True)
+                    error_file.unlink(missing_ok=True)
+                    _log(
+                        f"done   ({index}/{len(pending)}) {result['key']} in "
+                        f"{result['cell_seconds']:.1f} s; run elapsed {elapsed}"
+                    )
+                else:
+                    write_json_atomic(
+                        cell_path(output_dir, result["key"], error=True), result
+                    )
+                    _log(
+                        f"FAILED ({index}/{len(pending)}) {result['key']}: "
+                        f"{result['error']}; run elapsed {elapsed}"
+                    )
+                results.append(result)
+    finally:
+        if client is not None:
+            client.close()
+    return results
+
+
+def print_estimate(cells: Sequence[Cell], output_dir: Path, n_jobs: int) -> float:
+    """Print each cell's status and estimated time; return the total wall time."""
+    total = 0.0
+    references = {}
+    for cell in cells:
+        status = finished_status(cell, output_dir)
+        params = {}
+        if configs.is_gan_method(cell.method):
+            params = cell.settings()["sampler_params"]
+            params = {k: _literal(v) for k, v in params.items()}
+            key = _protocols.reference_key(cell.experiment, cell.seed)
+            references[key] = configs.estimate_reference_seconds(cell.experiment)
+        seconds = configs.estimate_cell_seconds(cell.experiment, cell.method, params)
+        if status != "done":
+            total += seconds
+        print(f"{status:8s} ~{configs.format_seconds(seconds)}  {cell.key}")
+    total += sum(references.values())
+    wall = total / max(1, n_jobs)
+    print(
+        f"{len(references)} reference classifier(s); estimated wall time of the "
+        f"cells still to run: {configs.format_seconds(wall)} on an idle 2-core "
+        "CPU (a rough cost model from DESIGN.md's per-epoch measurements; "
+        "parallel cells share the same cores, so n_jobs barely helps there)"
+    )
+    return wall
+
+
+def _literal(text: str) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _split(text: str | None, kind: type = str) -> list | None:
+    return None if text is None else [kind(item) for item in text.split(",") if item]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; see ``python benchmarks/run.py --help``."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", choices=sorted(configs.CONFIGS), default="quick")
+    parser.add_argument("--output-dir", type=Path, required=True)
+    parser.add_argument(
+        "--methods",
+        help="comma-separated method names (or 'all', 'GAN'); replaces the "
+        f"config's. Known: {','.join(configs.available_methods())}",
+    )
+    parser.add_argument("--seeds", help="comma-separated seeds; replaces the config's")
+    parser.add_argument(
+        "--datasets", help="comma-separated dataset names of the config to keep"
+    )
+    parser.add_argument(
+        "--npz",
+        action="append",
+        default=[],
+        help="add a tabular dataset from an npz file (X_train, y_train, X_test, "
+        "y_test or X, y); repeatable",
+    )
+    parser.add_argument("--n-jobs", type=int, default=1, help="cells run at once")
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        help="torch threads per cell (default: cores // n_jobs, or cores // "
+        "worker threads on a Dask worker)",
+    )
+    parser.add_argument("--scheduler", help="Dask scheduler address, tcp://host:port")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the cells with estimated times and exit",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only re-render the report from the stored cells",
+    )
+    args = parser.parse_args(argv)
+
+    import _report
+
+    output_dir = args.output_dir
+    if not args.report_only:
+        config = configs.get_config(
+            args.config,
+            methods=_split(args.methods),
+            seeds=_split(args.seeds, int),
+            datasets=_split(args.datasets),
+            npz_paths=args.npz,
+        )
+        n_jobs = joblib.cpu_count() if args.n_jobs < 0 else args.n_jobs
+        n_parallel = 1 if args.scheduler else max(1, n_jobs)
+        cells = plan_cells(
+            config, torch_threads=args.torch_threads, n_parallel=n_parallel
+        )
+        if args.dry_run:
+            print_estimate(cells, output_dir, n_parallel)
+            return 0
+        output_dir.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(
+            output_dir / "run_config.json",
+            {
+                "config": config.name,
+                "notes": config.notes,
+                "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
+                "cells": [cell.key for cell in cells],
+            },
+        )
+        run_cells(cells, output_dir, n_jobs=n_parallel, scheduler=args.scheduler)
+    report = _report.write_report(output_dir)
+    _log(f"report: {report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,314 @@
+"""Tests of the benchmark runner (benchmarks/) on tiny digits cells."""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import _protocols  # noqa: E402
+import _report  # noqa: E402
+import configs  # noqa: E402
+import run  # noqa: E402
+
+# One-epoch everything: these tests check the runner, not the samplers.
+TINY = configs.Experiment(
+    dataset=configs.DatasetSpec(name="digits-tiny", source="digits", profile="digits"),
+    seeds=(0,),
+    methods=("none", "SMOTE", "BAGANSampler"),
+    cnn_epochs=1,
+    gan_params={"ae_epochs": 1, "gan_epochs": 1, "latent_dim": 4},
+    n_generated_per_class=20,
+    n_kept_per_class=3,
+    reference_per_class=20,
+    reference_epochs=1,
+    cheap_max_iter=20,
+)
+TINY_CONFIG = configs.Config(name="tiny", experiments=(TINY,), notes="test run")
+
+
+def _cells(methods=("none", "SMOTE", "BAGANSampler"), seeds=(0,), **kwargs):
+    experiment = dataclasses.replace(TINY, methods=tuple(methods), seeds=tuple(seeds))
+    config = configs.Config(name="tiny", experiments=(experiment,))
+    # One torch thread everywhere: results then do not depend on how many
+    # cells share the cores.
+    return run.plan_cells(config, torch_threads=1, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A tiny run (no resampling, SMOTE, BAGAN on digits), computed once."""
+    output_dir = tmp_path_factory.mktemp("run")
+    results = run.run_cells(_cells(), output_dir)
+    return output_dir, results
+
+
+def test_cell_records_expected_keys(finished_run):
+    output_dir, results = finished_run
+    assert [r["status"] for r in results] == ["ok"] * 3, results
+    by_method = {r["method"]: r for r in results}
+    for result in results:
+        stored = json.loads(run.cell_path(output_dir, result["key"]).read_text())
+        assert stored["settings_hash"] == result["settings_hash"]
+        for model in ("SmallCNN", "LogisticRegression"):
+            scores = stored["downstream"][model]
+            for key in (
+                "accuracy",
+                "balanced_accuracy",
+                "macro_f1",
+                "geometric_mean",
+                "precision_largest",
+                "recall_smallest",
+            ):
+                assert 0.0 <= scores[key] <= 1.0
+            assert set(scores["per_class_recall"]) == {str(c) for c in range(10)}
+        assert stored["environment"]["versions"]["torch"]
+        assert stored["train_counts"] == {
+            str(c): n for c, n in enumerate(configs.DIGITS_PROFILE)
+        }
+        assert stored["largest_class"] == 0 and stored["smallest_class"] == 9
+
+    none, smote, bagan = (by_method[m] for m in ("none", "SMOTE", "BAGANSampler"))
+    assert none["cost"]["fit_seconds"] is None and none["recognisability"] is None
+    assert smote["cost"]["fit_seconds"] > 0
+    assert smote["cost"]["peak_rss_mb"] > 0
+    assert smote["resampled_counts"] == {str(c): 90 for c in range(10)}
+    # SMOTE's synthetic rows are kept for the figure; the majority has none.
+    assert "0" not in smote["samples"] and len(smote["samples"]) == 9
+
+    recognisability = bagan["recognisability"]
+    assert np.asarray(recognisability["confusion_matrix"]).sum() == 200
+    assert np.asarray(recognisability["confusion_matrix"]).shape == (10, 10)
+    assert bagan["generated_classes"] == list(range(10))
+    assert bagan["missing_classes"] == []
+    frechet = bagan["frechet"]
+    assert set(frechet["per_class"]) == {str(c) for c in range(10)}
+    assert all(v >= 0 for v in frechet["per_class"].values())
+    assert "not Inception FID" in frechet["feature_extractor"]
+    samples = _protocols.decode_samples(bagan["samples"]["9"])
+    assert samples.shape == (3, 64) and samples.dtype == np.uint8
+    # The reference classifier is cached on disk for later runs.
+    assert len(list((output_dir / "reference").glob("*.joblib"))) == 1
+
+
+def test_resume_skips_finished_cells(finished_run, monkeypatch, capsys):
+    output_dir, _ = finished_run
+    calls = []
+
+    def counting_cell(cell, reference=None):
+        calls.append(cell.key)
+        return {"status": "error", "key": cell.key, "error": "not computed"}
+
+    monkeypatch.setattr(_protocols, "run_cell", counting_cell)
+    # Two finished cells and one new one: only the new one runs.
+    cells = _cells(methods=("none", "SMOTE", "RandomOverSampler"))
+    run.run_cells(cells, output_dir)
+    assert calls == ["digits-tiny__RandomOverSampler__seed0"]
+    assert "2 already finished, 1 to run" in capsys.readouterr().out
+    # A failed cell is stored apart and retried on the next run.
+    error_file = run.cell_path(output_dir, calls[0], error=True)
+    assert error_file.exists()
+    run.run_cells(cells, output_dir)
+    assert len(calls) == 2
+    error_file.unlink()
+
+    # Changed settings (more CNN epochs) make a finished cell run again.
+    changed = [
+        dataclasses.replace(
+            cell, experiment=dataclasses.replace(cell.experiment, cnn_epochs=2)
+        )
+        for cell in _cells(methods=("none",))
+    ]
+    run.run_cells(changed, output_dir)
+    assert calls[-1] == "digits-tiny__none__seed0"
+    for path in (output_dir / "cells").glob("*.error.json"):
+        path.unlink()
+
+
+def test_report_renders(finished_run):
+    output_dir, _ = finished_run
+    report = _report.write_report(output_dir).read_text()
+    for heading in (
+        "## digits-tiny",
+        "### Protocol (a): downstream SmallCNN",
+        "### Protocol (b): recognisability of generated samples",
+        "### Protocol (c): per-class Fréchet distance (not Inception FID)",
+        "### Cost of fit_resample",
+        "| method | n | balanced acc. | G-mean | macro-F1 |",
+    ):
+        assert heading in report
+    assert "BAGANSampler" in report and "SMOTE" in report
+    assert "Versions: python" in report and "torch threads per cell" in report
+    # Published rows only beside the data they were measured on.
+    assert "published:" not in report.split("## digits-tiny")[1]
+    for name in ("recall", "samples", "confusion"):
+        assert (output_dir / "figures" / f"digits-tiny_{name}.png").stat().st_size
+    assert (output_dir / "results.csv").read_text().count("\n") == 1 + 3 * 2
+
+
+def test_report_published_rows_and_lossy_label(finished_run, tmp_path):
+    output_dir, results = finished_run
+    # Relabel the stored cells as Fashion-MNIST GAMO / CIFAR copy cells to
+    # check the labels the report puts on those datasets.
+    relabel = {
+        "none": ("fashion_mnist", "gamo"),
+        "SMOTE": ("fashion_mnist", "gamo"),
+        "BAGANSampler": ("cifar10_jpeg", "x"),
+    }
+    for result in results:
+        source, profile = relabel[result["method"]]
+        cell = json.loads(json.dumps(result))
+        cell["settings"]["dataset"].update(source=source, profile=profile)
+        cell["dataset"] = f"{source}-{profile}"
+        cell["lossy_copy"] = source == "cifar10_jpeg"
+        run.write_json_atomic(run.cell_path(tmp_path, cell["key"] + source), cell)
+    report = _report.write_report(tmp_path).read_text()
+    assert "published: DeepSMOTE paper, GAMO, ResNet-18" in report
+    assert "*83.03*" in report and "*73.05*" in report
+    assert "## cifar10_jpeg-x (lossy JPEG copy)" in report
+    assert "Best GAN sampler" not in report  # no GAN cell in the Fashion group
+
+
+def test_joblib_two_jobs_match_one_job(finished_run, tmp_path):
+    # The fixture ran these cells with n_jobs=1 in this process.
+    _, one = finished_run
+    two = run.run_cells(
+        _cells(methods=("none", "SMOTE"), n_parallel=2), tmp_path, n_jobs=2
+    )
+    one = {r["key"]: r for r in one if r["method"] in ("none", "SMOTE")}
+    two = {r["key"]: r for r in two}
+    assert set(one) == set(two)
+    for key in one:
+        assert _without_times(one[key]["downstream"]) == _without_times(
+            two[key]["downstream"]
+        )
+        assert one[key]["resampled_counts"] == two[key]["resampled_counts"]
+        assert one[key]["samples"] == two[key]["samples"]
+    # The loky workers are other processes.
+    assert {r["environment"]["pid"] for r in two.values()} != {
+        r["environment"]["pid"] for r in one.values()
+    }
+
+
+def _without_times(downstream):
+    return {
+        model: {k: v for k, v in scores.items() if k != "train_seconds"}
+        for model, scores in downstream.items()
+    }
+
+
+def test_dask_local_cluster_runs_a_cell(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        # In-process clusters default to the inproc:// transport, which does
+        # not take a host; TCP on loopback is what a real scheduler speaks.
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    try:
+        results = run.run_cells(
+            _cells(methods=("none",)), tmp_path, scheduler=cluster.scheduler_address
+        )
+    finally:
+        cluster.close()
+    assert [r["status"] for r in results] == ["ok"]
+    assert run.cell_path(tmp_path, "digits-tiny__none__seed0").exists()
+
+
+def test_cli_dry_run_and_report_only(finished_run, capsys):
+    output_dir, _ = finished_run
+    assert (
+        run.main(["--config", "quick", "--output-dir", str(output_dir), "--dry-run"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "fashion_mnist-gamo-slice__BAGANSampler__seed0" in out
+    assert "estimated wall time" in out
+    assert run.main(["--report-only", "--output-dir", str(output_dir)]) == 0
+    assert (output_dir / "report.md").exists()
+
+
+def test_tabular_npz_dataset_runs(tmp_path):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        n_samples=300, n_features=6, weights=[0.8, 0.2], random_state=0
+    )
+    path = tmp_path / "tab.npz"
+    np.savez(path, X=X, y=y)
+    experiment = dataclasses.replace(
+        configs.npz_experiment(str(path)),
+        methods=("SMOTE", "BAGANSampler"),
+        cnn_epochs=1,
+        gan_params=TINY.gan_params,
+        n_generated_per_class=20,
+        reference_epochs=1,
+    )
+    cells = run.plan_cells(configs.Config("tab", (experiment,)), torch_threads=1)
+    results = run.run_cells(cells, tmp_path / "run")
+    assert [r["status"] for r in results] == ["ok", "ok"], results
+    bagan = next(r for r in results if r["method"] == "BAGANSampler")
+    assert bagan["image_shape"] is None and bagan["samples"] == {}
+    assert set(bagan["frechet"]["per_class"]) == {"0", "1"}
+    assert "## npz-tab" in _report.write_report(tmp_path / "run").read_text()
+
+
+def test_configs_discover_samplers_and_profiles():
+    gans = configs.gan_sampler_names()
+    assert "BAGANSampler" in gans
+    assert configs.expand_methods(["none", "GAN"]) == ["none", *gans]
+    assert "BAGANSampler" not in configs.expand_methods(["GAN", "-BAGANSampler"])
+    with pytest.raises(ValueError, match="Unknown method"):
+        configs.expand_methods(["SMOTEE"])
+    cifar = configs.DatasetSpec(
+        name="c", source="cifar10_jpeg", profile="deepsmote_scaled"
+    )
+    counts = cifar.profile_counts()
+    assert max(counts) == 1000 and counts[-1] == 18  # 80 * 1000 / 4500
+    assert "lossy JPEG copy" in cifar.describe()
+    slice_ = configs.QUICK.experiments[1].dataset.profile_counts()
+    assert slice_ == (400, 200, 100, 75, 50, 35, 20, 10, 6, 6)
+
+
+def test_generate_per_class_reports_classes_it_cannot_make():
+    class PartialSampler:
+        def generate(self, y, random_state=None):
+            if 0 in np.asarray(y):
+                raise ValueError("class 0 cannot be generated")
+            return np.ones((len(y), 4), dtype=np.uint8)
+
+    X, y, missing = _protocols.generate_per_class(
+        PartialSampler(), np.array([0, 1, 2]), 5, seed=0
+    )
+    assert missing == [0]
+    assert X.shape == (10, 4) and sorted(set(y.tolist())) == [1, 2]
+
+
+def test_peak_memory_sees_an_allocation():
+    with _protocols.PeakMemory() as memory:
+        block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+        time.sleep(0.05)  # several sampling intervals
+        del block
+    assert memory.delta_mb > 30
+    assert memory.peak_mb >= memory.baseline_mb
+
+
+def test_frechet_distance_basic_properties():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(500, 3))
+    assert _protocols.frechet_distance(a, a) == pytest.approx(0, abs=1e-6)
+    shifted = _protocols.frechet_distance(a, a + 2.0)
+    assert shifted == pytest.approx(12.0, rel=1e-6)
