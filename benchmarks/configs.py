@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from skgan_sampler._bagan_gp import resolve_gan_epochs
 from skgan_sampler.datasets import DEEPSMOTE_CIFAR10_PROFILE, GAMO_PROFILE
 
 #: Baselines every configuration can run, in report order.
@@ -485,7 +486,11 @@ def estimate_cell_seconds(
     seconds = n_fit * experiment.cnn_epochs * MS_SMALLCNN / 1000 * cnn_factor
     if is_gan_method(method):
         ae = sampler_params.get("ae_epochs", 0) * MS_AUTOENCODER
-        gan_epochs = sampler_params.get("gan_epochs", 0)
+        gan_epochs = resolve_gan_epochs(
+            sampler_params.get("gan_epochs", 0),
+            n_train,
+            sampler_params.get("batch_size", 128),
+        )
         if method == "GAMOSampler":
             gan = gan_epochs * MS_GAMO
         elif "n_critic" in sampler_params:

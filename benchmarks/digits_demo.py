@@ -24,7 +24,13 @@ from imblearn.pipeline import Pipeline
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from skgan_sampler import BAGANSampler, SmallCNN
+from skgan_sampler import (
+    BAGANGPSampler,
+    BAGANSampler,
+    GAMOSampler,
+    SCDLGANSampler,
+    SmallCNN,
+)
 from skgan_sampler.metrics import imbalanced_scores
 
 IMAGE_SHAPE = (8, 8)
@@ -53,7 +59,10 @@ def make_samplers(seed: int) -> dict:
     return {
         "no resampling": None,
         "SMOTE": SMOTE(random_state=seed, k_neighbors=1),
-        "BAGANSampler": BAGANSampler(image_shape=IMAGE_SHAPE, random_state=seed),
+        **{
+            sampler.__name__: sampler(image_shape=IMAGE_SHAPE, random_state=seed)
+            for sampler in (BAGANSampler, BAGANGPSampler, SCDLGANSampler, GAMOSampler)
+        },
     }
 
 
@@ -72,11 +81,15 @@ def save_sample_grid(fitted_samplers: dict, classes, path: Path, n_per_class: in
     )
     height, width = IMAGE_SHAPE
     for axis, name in zip(axes[:, 0], names, strict=True):
-        images = (
-            fitted_samplers[name]
-            .generate(np.repeat(classes, n_per_class), random_state=0)
-            .reshape(len(classes), n_per_class, height, width)
-        )
+        sampler = fitted_samplers[name]
+        # The classes the sampler oversampled; the others stay blank columns
+        # (GAMOSampler learns no generator for the majority class).
+        oversampled = [c for c, n in sampler.sampling_strategy_.items() if n > 0]
+        images = np.full((len(classes), n_per_class, height, width), np.nan)
+        generated = sampler.generate(
+            np.repeat(oversampled, n_per_class), random_state=0
+        ).reshape(len(oversampled), n_per_class, height, width)
+        images[np.searchsorted(classes, oversampled)] = generated
         # One column of samples per class: rows of the mosaic are samples.
         mosaic = images.transpose(1, 2, 0, 3).reshape(
             n_per_class * height, len(classes) * width

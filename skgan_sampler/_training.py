@@ -80,6 +80,12 @@ def minibatches(
         yield batch
 
 
+def epochs_for_steps(n_samples: int, batch_size: int, n_steps: int) -> int:
+    """Fewest passes over ``n_samples`` rows that make ``n_steps`` mini-batch steps."""
+    batches_per_epoch = math.ceil(n_samples / min(batch_size, n_samples))
+    return math.ceil(n_steps / batches_per_epoch)
+
+
 class TrainingMonitor:
     """Progress bars, per-epoch loss history and the divergence guard.
 

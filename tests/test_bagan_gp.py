@@ -9,6 +9,7 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 
 from skgan_sampler import BAGANGPSampler
+from skgan_sampler._bagan_gp import resolve_gan_epochs
 
 FAST = BAGANGPSampler(latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0)
 
@@ -179,3 +180,19 @@ def test_bad_method_parameters_are_rejected(tabular, params, message):
     X, y = tabular
     with pytest.raises(ValueError, match=message):
         clone(FAST).set_params(**params).fit_resample(X, y)
+
+
+@pytest.mark.parametrize(
+    "gan_epochs, n_samples, expected",
+    [("auto", 9000, 8), ("auto", 700, 34), ("auto", 60, 200), (3, 60, 3)],
+)
+def test_auto_gan_epochs_make_enough_generator_steps(gan_epochs, n_samples, expected):
+    assert resolve_gan_epochs(gan_epochs, n_samples, 128) == expected
+
+
+def test_fitted_gan_epochs_are_the_passes_made(tabular):
+    X, y = tabular
+    sampler = clone(FAST).set_params(gan_epochs="auto", n_critic=1)
+    sampler.fit_resample(X, y)
+    assert sampler.gan_epochs_ == 200
+    assert len(sampler.history_["gan"]["generator"]) == 200
