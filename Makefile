@@ -22,5 +22,9 @@ lint: $(VENV)/.installed
 test: lint
 	$(PYTHON) -m pytest
 
+docs: $(VENV)/.installed
+	$(PYTHON) -m pip install --quiet -e ".[docs]"
+	$(PYTHON) -m sphinx -W --keep-going -b html docs docs/_build/html
+
 clean:
 	rm -rf $(VENV) demo_output

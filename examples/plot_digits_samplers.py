@@ -50,8 +50,7 @@ print("training images per digit:", dict(sorted(Counter(y_train.tolist()).items(
 # ------------
 # Every sampler takes the shape of one image, ``image_shape=(8, 8)``: the rows
 # of ``X`` are 8x8 images flattened in C order, the layout of
-# ``load_digits().data``. The loop picks up the samplers this version of the
-# package has. (``SCDLGANSampler(supervised_weight=0)`` is the WAE-GAN
+# ``load_digits().data``. (``SCDLGANSampler(supervised_weight=0)`` is the WAE-GAN
 # baseline; :ref:`sphx_glr_auto_examples_plot_latent_space.py` compares the
 # two.)
 TINY_BUDGETS = {
@@ -61,15 +60,12 @@ TINY_BUDGETS = {
     "GAMOSampler": {"gan_epochs": 3},
 }
 
-samplers = {}
-for name, budget in TINY_BUDGETS.items():
-    sampler_class = getattr(skgan_sampler, name, None)
-    if sampler_class is None:  # not in this version of the package
-        continue
-    samplers[name] = sampler_class(
+samplers = {
+    name: getattr(skgan_sampler, name)(
         image_shape=(8, 8), batch_size=32, random_state=0, **budget
     )
-print(list(samplers))
+    for name, budget in TINY_BUDGETS.items()
+}
 
 # %%
 # ``fit_resample`` trains the networks and returns the original images

@@ -44,11 +44,11 @@ X_train, y_train = make_imbalance(
 
 budget = {"image_shape": (8, 8), "latent_dim": 16, "batch_size": 32}
 budget.update(ae_epochs=8, gan_epochs=1, random_state=0)
-samplers = {"BAGAN": skgan_sampler.BAGANSampler(**budget)}
-SCDLGANSampler = getattr(skgan_sampler, "SCDLGANSampler", None)
-if SCDLGANSampler is not None:  # in this version of the package
-    samplers["WAE-GAN"] = SCDLGANSampler(supervised_weight=0.0, **budget)
-    samplers["SCDL-GAN"] = SCDLGANSampler(**budget)
+samplers = {
+    "BAGAN": skgan_sampler.BAGANSampler(**budget),
+    "WAE-GAN": skgan_sampler.SCDLGANSampler(supervised_weight=0.0, **budget),
+    "SCDL-GAN": skgan_sampler.SCDLGANSampler(**budget),
+}
 
 # %%
 # Encoding with a fitted sampler

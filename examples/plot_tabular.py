@@ -46,8 +46,7 @@ print("samples per class:", dict(sorted(Counter(y.tolist()).items())))
 # The samplers
 # ------------
 # The same parameters as for images, minus ``image_shape``. Tabular networks
-# are small and train fast; the GAN samplers this version of the package has
-# are picked up by name.
+# are small and train fast.
 samplers = {"SMOTE": SMOTE(random_state=0)}
 budgets = {
     "BAGANSampler": {"ae_epochs": 20, "gan_epochs": 20},
@@ -56,10 +55,9 @@ budgets = {
     "GAMOSampler": {"gan_epochs": 20},
 }
 for name, budget in budgets.items():
-    if hasattr(skgan_sampler, name):
-        samplers[name] = getattr(skgan_sampler, name)(
-            latent_dim=4, batch_size=64, random_state=0, **budget
-        )
+    samplers[name] = getattr(skgan_sampler, name)(
+        latent_dim=4, batch_size=64, random_state=0, **budget
+    )
 
 # %%
 # Where the synthetic points land

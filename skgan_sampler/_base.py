@@ -263,6 +263,7 @@ class BaseGANSampler(BaseOverSampler):
                 f"y contains labels {np.unique(y[unknown]).tolist()} that were not "
                 f"seen during fit_resample; known labels: {self.classes_.tolist()}."
             )
+        self._check_labels_can_be_generated(y)
         device = resolve_device(self.device)
         with torch_random_stream(draw_seed(random_state), device):
             outputs = self._generate(class_codes.astype(np.intp), device)
@@ -273,6 +274,12 @@ class BaseGANSampler(BaseOverSampler):
 
             return pd.DataFrame(rows, columns=self.feature_names_in_)
         return restore_array_shape(rows, getattr(self, "_array_shape", None))
+
+    def _check_labels_can_be_generated(self, labels: np.ndarray) -> None:
+        """Raise a ValueError for known labels the fitted networks cannot draw.
+
+        Every class can be generated unless a recipe learns only some of them.
+        """
 
     def _generate(self, class_codes: np.ndarray, device: torch.device) -> np.ndarray:
         """Network outputs for ``class_codes``, generated in chunks."""

@@ -12,7 +12,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, column_or_1d
 from torch import nn
 
 from ._base import SHARED_CONSTRAINTS, BaseGANSampler, document_parameters
@@ -524,36 +523,15 @@ class GAMOSampler(BaseGANSampler):
             monitor=monitor,
         )
 
-    def generate(self, y, *, random_state=None):
-        """Generate one new sample for each class label in ``y``.
-
-        Parameters
-        ----------
-        y : array-like of shape (n_samples,)
-            Labels from ``generator_classes_`` (the classes that were
-            oversampled), one per sample to generate.
-        random_state : int, RandomState instance or None, default=None
-            Seed of this call's random stream. None draws fresh samples on
-            every call; an int makes the call reproducible.
-
-        Returns
-        -------
-        X_generated : {ndarray, dataframe} of shape (n_samples, n_features)
-            Samples in the layout, container and dtype of the training ``X``.
-        """
-        check_is_fitted(self, "history_")
-        labels = column_or_1d(y, warn=True)
-        # Unknown labels are left to the base class, whose error names them.
-        known = np.isin(labels, self.classes_)
-        without_igu = np.setdiff1d(labels[known], self.generator_classes_)
-        if known.all() and len(without_igu):
+    def _check_labels_can_be_generated(self, labels):
+        without_igu = np.setdiff1d(labels, self.generator_classes_)
+        if len(without_igu):
             raise ValueError(
                 f"GAMOSampler has no generator for classes {without_igu.tolist()}: "
                 "it only learns the classes it oversampled, here "
                 f"{self.generator_classes_.tolist()}. Include a class in "
                 "sampling_strategy to be able to generate it."
             )
-        return super().generate(labels, random_state=random_state)
 
     def _generate_network_outputs(self, class_codes):
         noise = torch.randn(
