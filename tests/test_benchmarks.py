@@ -207,7 +207,8 @@ def _without_times(downstream):
 
 
 def test_dask_local_cluster_runs_a_cell(tmp_path):
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     cluster = distributed.LocalCluster(
         n_workers=1,
         threads_per_worker=1,
