@@ -181,8 +181,9 @@ class BAGANSampler(BaseGANSampler):
       widths: stride-2 convolutions of 64, 128, ... channels halve the image
       until its shorter side is at most 8 (28 -> 14 -> 7), without BAGAN's
       interleaved stride-1 convolutions; MLPs for tabular rows.
-    * The decoder upsamples to the exact encoder sizes (odd image sizes work)
-      and has BatchNorm, which the reference does not.
+    * The decoder's 4x4 stride-2 transposed convolutions, cropped to the
+      encoder's sizes (odd image sizes work), have BatchNorm; the reference
+      upsamples and convolves (5x5), without BatchNorm.
     * Class covariances are Ledoit-Wolf shrinkage estimates, so classes with
       fewer samples than ``latent_dim`` still get a proper Gaussian; the
       reference's plain ``np.cov`` is singular there.
