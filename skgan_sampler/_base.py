@@ -223,11 +223,10 @@ class BaseGANSampler(BaseOverSampler):
             data = torch.as_tensor(self.data_layout_.to_network(X_dense), device=device)
             labels = torch.as_tensor(y_codes, dtype=torch.long, device=device)
             self._fit_networks(data, labels, len(self.classes_), monitor)
-            outputs = self._generate(class_codes, device)
+            X_new = self._generate_rows(class_codes, device)
         self.history_ = monitor.history_as_dict()
         modules_to_cpu(*(getattr(self, name) for name in self._module_attributes))
 
-        X_new = self.data_layout_.from_network(outputs)
         y_new = self.classes_[class_codes].astype(y.dtype, copy=False)
         if sparse.issparse(X):
             X_resampled = sparse.vstack([X, sparse.csr_matrix(X_new)], format=X.format)
@@ -266,9 +265,8 @@ class BaseGANSampler(BaseOverSampler):
         self._check_labels_can_be_generated(y)
         device = resolve_device(self.device)
         with torch_random_stream(draw_seed(random_state), device):
-            outputs = self._generate(class_codes.astype(np.intp), device)
+            rows = self._generate_rows(class_codes.astype(np.intp), device)
         modules_to_cpu(*(getattr(self, name) for name in self._module_attributes))
-        rows = self.data_layout_.from_network(outputs)
         if hasattr(self, "feature_names_in_"):
             import pandas as pd
 
@@ -281,26 +279,32 @@ class BaseGANSampler(BaseOverSampler):
         Every class can be generated unless a recipe learns only some of them.
         """
 
-    def _generate(self, class_codes: np.ndarray, device: torch.device) -> np.ndarray:
-        """Network outputs for ``class_codes``, generated in chunks."""
+    def _generate_rows(
+        self, class_codes: np.ndarray, device: torch.device
+    ) -> np.ndarray:
+        """Rows of X for ``class_codes``, generated and converted in chunks.
+
+        Each chunk is converted to the training data's dtype as soon as it is
+        generated, so the float64 arithmetic of the conversion never holds
+        more than one chunk.
+        """
         for name in self._module_attributes:
             getattr(self, name).to(device).eval()
-        outputs = [np.empty((0, *self.data_layout_.network_shape), dtype=np.float32)]
+        rows = [np.empty((0, self.n_features_in_), dtype=self.data_layout_.dtype)]
         with torch.no_grad():
             for start in range(0, len(class_codes), GENERATION_CHUNK):
                 codes = torch.as_tensor(
                     class_codes[start : start + GENERATION_CHUNK], device=device
                 )
-                outputs.append(
-                    self._generate_network_outputs(codes).float().cpu().numpy()
-                )
-        generated = np.concatenate(outputs)
-        if not np.all(np.isfinite(generated)):
-            raise FloatingPointError(
-                f"{type(self).__name__} generated non-finite values; the networks "
-                "diverged. Lower the learning rates or the number of epochs."
-            )
-        return generated
+                outputs = self._generate_network_outputs(codes).float().cpu().numpy()
+                if not np.all(np.isfinite(outputs)):
+                    raise FloatingPointError(
+                        f"{type(self).__name__} generated non-finite values; the "
+                        "networks diverged. Lower the learning rates or the number "
+                        "of epochs."
+                    )
+                rows.append(self.data_layout_.from_network(outputs))
+        return np.concatenate(rows)
 
     @abstractmethod
     def _fit_networks(

@@ -9,7 +9,6 @@ import numpy as np
 from imblearn.metrics import geometric_mean_score
 from sklearn.metrics import (
     accuracy_score,
-    balanced_accuracy_score,
     f1_score,
     precision_score,
     recall_score,
@@ -37,7 +36,9 @@ def imbalanced_scores(
     scores : dict
         ``accuracy``; ``balanced_accuracy`` (the mean per-class recall, GAMO's
         ACSA); ``macro_f1``; ``geometric_mean`` (imbalanced-learn's multi-class
-        G-mean, GAMO's GM); ``per_class_recall`` (a dict by label); and,
+        G-mean, GAMO's GM); the last two over the classes of ``y_true``, so a
+        class that is only predicted (e.g. one a sampler did not generate)
+        does not enter them as a zero; ``per_class_recall`` (a dict by label); and,
         when the classes are given, ``precision_largest`` and
         ``recall_smallest``.
 
@@ -48,15 +49,26 @@ def imbalanced_scores(
     ...                            largest_class=0, smallest_class=1)
     >>> round(scores["balanced_accuracy"], 2), round(scores["recall_smallest"], 2)
     (0.75, 0.5)
+
+    Classes that are only predicted do not count in the macro averages:
+
+    >>> round(imbalanced_scores([1, 1, 2, 2], [1, 0, 2, 2])["macro_f1"], 3)
+    0.833
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     labels = np.unique(y_true)
     recalls = recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
     scores = {
         "accuracy": accuracy_score(y_true, y_pred),
-        "balanced_accuracy": balanced_accuracy_score(y_true, y_pred),
-        "macro_f1": f1_score(y_true, y_pred, average="macro", zero_division=0),
-        "geometric_mean": geometric_mean_score(y_true, y_pred, average="multiclass"),
+        # balanced_accuracy_score's value, without its warning about classes
+        # that are only predicted.
+        "balanced_accuracy": np.mean(recalls),
+        "macro_f1": f1_score(
+            y_true, y_pred, labels=labels, average="macro", zero_division=0
+        ),
+        "geometric_mean": geometric_mean_score(
+            y_true, y_pred, labels=labels, average="multiclass"
+        ),
         "per_class_recall": {
             label.item(): float(r) for label, r in zip(labels, recalls, strict=True)
         },

@@ -3,7 +3,12 @@
 import pytest
 import torch
 
-from skgan_sampler._networks import Decoder, build_encoder, downsampled_sizes
+from skgan_sampler._networks import (
+    Decoder,
+    Dropout,
+    build_encoder,
+    downsampled_sizes,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,3 +44,14 @@ def test_encoder_trunk_is_what_a_discriminator_inherits():
     features = encoder.features(torch.zeros(2, 1, 28, 28))
     assert features.shape == (2, encoder.n_features)
     assert encoder.n_features == 128 * 7 * 7
+
+
+def test_dropout_keeps_the_expected_share_and_scale():
+    dropout = Dropout(0.3)
+    x = torch.ones(200_000)
+    torch.manual_seed(0)
+    dropped = dropout.train()(x)
+    assert (dropped == 0).float().mean().item() == pytest.approx(0.3, abs=0.005)
+    assert dropped.mean().item() == pytest.approx(1.0, abs=0.01)
+    assert torch.equal(dropout.eval()(x), x)
+    assert torch.equal(Dropout(0.0).train()(x), x)
