@@ -1,7 +1,8 @@
 # One virtual environment per checkout; every target creates it on first use.
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-# The CPU build of torch; a GPU user passes a CUDA build, see README.md.
+# pip arguments for torch: a CPU build on this project's machines; a GPU user
+# passes a CUDA build, see README.md.
 TORCH_SPEC ?= torch==2.13.0
 
 .PHONY: demo test lint docs clean
@@ -9,7 +10,7 @@ TORCH_SPEC ?= torch==2.13.0
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet "$(TORCH_SPEC)"
+	$(PYTHON) -m pip install --quiet $(TORCH_SPEC)
 	$(PYTHON) -m pip install --quiet -e ".[test,plot]"
 	touch $@
 
