@@ -330,36 +330,36 @@ def _cost_table(by_method: dict[str, list[dict]]) -> str:
 def _headline(by_method: dict[str, list[dict]]) -> str:
     """The issue's headline check, computed from the SmallCNN rows."""
 
-    def stats(method):
+    def scores(method):
         values = _values(
             by_method.get(method, []), "downstream", "SmallCNN", "balanced_accuracy"
         )
-        values = [100 * v for v in values]
-        if not values:
-            return None
-        std = float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
-        return float(np.mean(values)), std, len(values)
+        return [100 * v for v in values]
+
+    def std(values):
+        return float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
 
     gans = [m for m, cells in by_method.items() if cells[0]["is_gan"]]
-    scored = [(stats(m), m) for m in gans if stats(m)]
+    scored = [(float(np.mean(scores(m))), m) for m in gans if scores(m)]
     if not scored:
         return ""
-    (best_mean, best_std, best_n), best = max(scored)
+    best_mean, best = max(scored)
+    best_scores = scores(best)
     target = "met" if best_mean >= HEADLINE_TARGET else "not met"
     lines = [
         f"Best GAN sampler by mean SmallCNN balanced accuracy: **{best}** "
-        f"{best_mean:.1f} ± {best_std:.1f} (n = {best_n}); target "
+        f"{_mean_std(best_scores)} (n = {len(best_scores)}); target "
         f"≥ {HEADLINE_TARGET:.0f}: {target}."
     ]
     for other in ("none", "SMOTE", "class_weight"):
-        other_stats = stats(other)
-        if other_stats is None:
+        other_scores = scores(other)
+        if not other_scores:
             lines.append(f"- vs {other}: not run.")
             continue
-        mean, std, n = other_stats
-        spread = best_std + std
+        mean = float(np.mean(other_scores))
+        spread = std(best_scores) + std(other_scores)
         verdict = (
-            "cannot tell (fewer than 2 seeds)"
+            "cannot tell (fewer than 2 seeds on a side)"
             if math.isnan(spread)
             else (
                 "above by more than the spread"
@@ -368,9 +368,9 @@ def _headline(by_method: dict[str, list[dict]]) -> str:
             )
         )
         lines.append(
-            f"- vs {other} {mean:.1f} ± {std:.1f} (n = {n}): difference "
-            f"{best_mean - mean:+.1f} points; {verdict} (spread = sum of the "
-            "two standard deviations)."
+            f"- vs {other} {_mean_std(other_scores)} (n = {len(other_scores)}): "
+            f"difference {best_mean - mean:+.1f} points; {verdict} (spread = sum "
+            "of the two standard deviations)."
         )
     return "\n".join(lines)
 
@@ -597,6 +597,16 @@ def write_report(output_dir: str | os.PathLike[str]) -> Path:
             "",
             f"Configuration `{run_config.get('config')}`: "
             + run_config.get("notes", ""),
+        ]
+        overrides = run_config.get("overrides")
+        if overrides:
+            out += [
+                "",
+                "The last command replaced the configuration's "
+                + "; ".join(f"{name}: {value}" for name, value in overrides.items())
+                + ". The n column of each table counts the seeds actually run.",
+            ]
+        out += [
             "",
             f"Command: `{run_config.get('command', '')}`",
         ]

@@ -359,6 +359,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             {
                 "config": config.name,
                 "notes": config.notes,
+                "overrides": {
+                    name: value
+                    for name, value in (
+                        ("methods", args.methods),
+                        ("seeds", args.seeds),
+                        ("datasets", args.datasets),
+                        ("npz", ",".join(args.npz)),
+                    )
+                    if value
+                },
                 "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
                 "cells": [cell.key for cell in cells],
             },

@@ -313,3 +313,25 @@ def test_frechet_distance_basic_properties():
     assert _protocols.frechet_distance(a, a) == pytest.approx(0, abs=1e-6)
     shifted = _protocols.frechet_distance(a, a + 2.0)
     assert shifted == pytest.approx(12.0, rel=1e-6)
+
+
+def test_cli_records_its_overrides_in_the_report(tmp_path):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=200, n_features=4, random_state=0)
+    path = tmp_path / "tab.npz"
+    np.savez(path, X=X, y=y)
+    output_dir = tmp_path / "run"
+    argv = ["--config", "quick", "--output-dir", str(output_dir), "--npz", str(path)]
+    argv += ["--datasets", "npz-tab", "--methods", "none", "--seeds", "3"]
+    assert run.main(argv) == 0
+    stored = json.loads((output_dir / "run_config.json").read_text())
+    assert stored["overrides"] == {
+        "methods": "none",
+        "seeds": "3",
+        "datasets": "npz-tab",
+        "npz": str(path),
+    }
+    assert stored["cells"] == ["npz-tab__none__seed3"]
+    report = (output_dir / "report.md").read_text()
+    assert "replaced the configuration's methods: none; seeds: 3" in report
