@@ -388,9 +388,10 @@ class GAMOSampler(BaseGANSampler):
     **Default budget.** ``gan_epochs=15`` is 4,230 iterations on
     Fashion-MNIST ``[4000, ..., 40]`` (9,000 images), 17 % of the
     reference's 25,000, to keep ``fit_resample`` within about 5 minutes on a
-    2-core CPU: measured 105 s wall on an idle 2-core CPU, 959 MB peak
-    resident memory, 98 % of the generated images of classes 1-9 recognised
-    by a CNN trained on real data. Longer training keeps spreading the
+    2-core CPU: measured 105 s wall on an idle 2-core Intel Xeon (176 s on
+    a slower 2-core AMD EPYC), 959 MB peak resident memory, 98 % of the
+    generated images of classes 1-9 recognised by a CNN trained on real
+    data. Longer training keeps spreading the
     samples away from their class mean; raise ``gan_epochs`` when time
     allows. The networks are small, so intra-op parallelism gains little,
     and on a loaded machine several torch threads were far slower than one.

@@ -14,6 +14,7 @@ import math
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 CONV_WIDTHS = (64, 128, 256, 256)
 
@@ -222,7 +223,10 @@ class ConditionalDiscriminator(nn.Module):
     The label branch ``LeakyReLU(Linear(Embedding(labels)))`` only ever sees
     ``n_classes`` distinct inputs, so it is evaluated once on the embedding
     table and indexed by the labels: the same function as projecting each
-    sample's embedding, at a cost that does not grow with the batch.
+    sample's embedding, at a cost that does not grow with the batch. The
+    rows are looked up with ``F.embedding``, not ``table[labels]``: on a
+    multi-threaded CPU the backward pass of advanced indexing accumulates
+    in a varying order, so equal seeds gave unequal networks.
     """
 
     def __init__(
@@ -246,7 +250,7 @@ class ConditionalDiscriminator(nn.Module):
     def score(self, features, labels):
         """Logits of precomputed trunk ``features`` under ``labels``."""
         label_features = self.label_projection(self.label_embedding.weight)
-        return self.head(features * label_features[labels])
+        return self.head(features * F.embedding(labels, label_features))
 
     def forward(self, x, labels):
         return self.score(self.features(x), labels)

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from skgan_sampler._networks import (
+    ConditionalDiscriminator,
     Decoder,
     Dropout,
     build_encoder,
@@ -55,3 +56,23 @@ def test_dropout_keeps_the_expected_share_and_scale():
     assert dropped.mean().item() == pytest.approx(1.0, abs=0.01)
     assert torch.equal(dropout.eval()(x), x)
     assert torch.equal(Dropout(0.0).train()(x), x)
+
+
+def test_conditional_discriminator_gradients_repeat_exactly():
+    # Many labels share few classes: a backward pass that accumulates the
+    # label rows in thread order gives different gradients on each call.
+    torch.manual_seed(0)
+    discriminator = ConditionalDiscriminator(
+        torch.nn.Flatten(), n_features=1024, n_classes=3
+    )
+    x = torch.randn(64, 1024)
+    labels = torch.randint(0, 3, (64,))
+
+    def label_gradients():
+        discriminator.zero_grad()
+        discriminator(x, labels).sum().backward()
+        return discriminator.label_projection[0].weight.grad.clone()
+
+    first = label_gradients()
+    for _ in range(20):
+        assert torch.equal(first, label_gradients())
