@@ -33,7 +33,11 @@ from ._training import (
     torch_random_stream,
 )
 
-GENERATION_CHUNK = 4096
+# Samples generated per forward pass. On a CPU a chunk's activations should
+# stay in cache: 256 28x28 images per pass generated twice as fast as 4,096.
+# A GPU wants large batches.
+CPU_GENERATION_CHUNK = 256
+GPU_GENERATION_CHUNK = 4096
 
 _positive_int = Interval(Integral, 1, None, closed="left")
 _positive_real = Interval(Real, 0, None, closed="neither")
@@ -291,10 +295,11 @@ class BaseGANSampler(BaseOverSampler):
         for name in self._module_attributes:
             getattr(self, name).to(device).eval()
         rows = [np.empty((0, self.n_features_in_), dtype=self.data_layout_.dtype)]
+        chunk = CPU_GENERATION_CHUNK if device.type == "cpu" else GPU_GENERATION_CHUNK
         with torch.no_grad():
-            for start in range(0, len(class_codes), GENERATION_CHUNK):
+            for start in range(0, len(class_codes), chunk):
                 codes = torch.as_tensor(
-                    class_codes[start : start + GENERATION_CHUNK], device=device
+                    class_codes[start : start + chunk], device=device
                 )
                 outputs = self._generate_network_outputs(codes).float().cpu().numpy()
                 if not np.all(np.isfinite(outputs)):

@@ -381,8 +381,9 @@ class GAMOSampler(BaseGANSampler):
     of their training rows), and a ``64 x n_c`` weight matrix, ``O(64 n_c)``
     (four times that during training: weights, gradients and Adam's two
     moments). Each generated sample, and each sample of a training step,
-    costs ``O(n_c (64 + d))`` operations; generation works in chunks of
-    4,096 samples, each with a ``4096 x n_c`` weight matrix. ``max_anchors``
+    costs ``O(n_c (64 + d))`` operations; generation works in chunks (256
+    samples on a CPU, 4,096 on a GPU), each with a ``chunk x n_c`` weight
+    matrix. ``max_anchors``
     caps ``n_c`` and so all of these.
 
     **Default budget.** ``gan_epochs=15`` is 4,230 iterations on
