@@ -290,16 +290,29 @@ def _frechet_table(gan: dict[str, list[dict]], classes: list) -> str:
     return _table(header, rows)
 
 
+def _machine_name(cell: dict) -> str:
+    machine = cell["environment"]["machine"]
+    gpu = f", GPU {machine['gpu']}" if machine["gpu"] else ""
+    return f"{machine['cpu']}{gpu}"
+
+
 def _cost_table(by_method: dict[str, list[dict]]) -> str:
-    smote = _values(by_method.get("SMOTE", []), "cost", "fit_seconds")
-    smote_mean = float(np.mean(smote)) if smote else None
+    """Cost per method; one row per machine when the cells ran on several.
+
+    Timings of different machines are never averaged together, and the
+    ratio to SMOTE uses SMOTE's time on the same machine.
+    """
+    machines = sorted(
+        {_machine_name(cell) for cells in by_method.values() for cell in cells}
+    )
+    several_machines = len(machines) > 1
     any_gpu = any(
         _get(cell, "cost", "gpu_peak_mb") is not None
         for cells in by_method.values()
         for cell in cells
     )
-    header = [
-        "method",
+    header = ["method"] + (["machine"] if several_machines else [])
+    header += [
         "n",
         "fit_resample time (s)",
         "× SMOTE",
@@ -309,21 +322,34 @@ def _cost_table(by_method: dict[str, list[dict]]) -> str:
     header += ["GPU peak (MiB)"] if any_gpu else []
     header += ["whole cell (s)"]
     rows = []
-    for method, cells in by_method.items():
-        fit = _values(cells, "cost", "fit_seconds")
-        ratio = f"{np.mean(fit) / smote_mean:.1f}" if fit and smote_mean else "—"
-        row = [
-            method,
-            str(len(cells)),
-            _mean_std(fit, digits=2) if fit else "— (no resampling)",
-            ratio,
-            _mean_std(_values(cells, "cost", "peak_rss_delta_mb"), digits=0),
-            _mean_std(_values(cells, "cost", "peak_rss_mb"), digits=0),
-        ]
-        if any_gpu:
-            row.append(_mean_std(_values(cells, "cost", "gpu_peak_mb"), digits=0))
-        row.append(_mean_std(_values(cells, "cell_seconds"), digits=0))
-        rows.append(row)
+    for method, method_cells in by_method.items():
+        for machine in machines:
+            cells = [c for c in method_cells if _machine_name(c) == machine]
+            if not cells:
+                continue
+            smote = _values(
+                [c for c in by_method.get("SMOTE", []) if _machine_name(c) == machine],
+                "cost",
+                "fit_seconds",
+            )
+            fit = _values(cells, "cost", "fit_seconds")
+            ratio = (
+                f"{np.mean(fit) / np.mean(smote):.1f}"
+                if fit and smote and np.mean(smote) > 0
+                else "—"
+            )
+            row = [method] + ([machine] if several_machines else [])
+            row += [
+                str(len(cells)),
+                _mean_std(fit, digits=2) if fit else "— (no resampling)",
+                ratio,
+                _mean_std(_values(cells, "cost", "peak_rss_delta_mb"), digits=0),
+                _mean_std(_values(cells, "cost", "peak_rss_mb"), digits=0),
+            ]
+            if any_gpu:
+                row.append(_mean_std(_values(cells, "cost", "gpu_peak_mb"), digits=0))
+            row.append(_mean_std(_values(cells, "cell_seconds"), digits=0))
+            rows.append(row)
     return _table(header, rows)
 
 

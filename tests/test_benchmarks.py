@@ -335,3 +335,23 @@ def test_cli_records_its_overrides_in_the_report(tmp_path):
     assert stored["cells"] == ["npz-tab__none__seed3"]
     report = (output_dir / "report.md").read_text()
     assert "replaced the configuration's methods: none; seeds: 3" in report
+
+
+def test_cost_table_keeps_machines_apart(finished_run, tmp_path):
+    _, results = finished_run
+    for result in results:
+        for cpu in ("CPU A", "CPU B"):
+            cell = json.loads(json.dumps(result))
+            cell["environment"]["machine"]["cpu"] = cpu
+            cell["seed"] = 0 if cpu == "CPU A" else 1
+            if cpu == "CPU B" and cell["cost"]["fit_seconds"] is not None:
+                cell["cost"]["fit_seconds"] *= 2
+            run.write_json_atomic(run.cell_path(tmp_path, cell["key"] + cpu), cell)
+    report = _report.write_report(tmp_path).read_text()
+    cost = report.split("### Cost of fit_resample")[1].split("*Data")[0]
+    bagan_rows = [line for line in cost.splitlines() if "| BAGANSampler |" in line]
+    assert len(bagan_rows) == 2
+    assert "| CPU A | 1 |" in bagan_rows[0] and "| CPU B | 1 |" in bagan_rows[1]
+    # Both machines' times doubled together, so the ratio to SMOTE is equal.
+    ratios = [row.split("|")[5].strip() for row in bagan_rows]
+    assert ratios[0] == ratios[1] != "—"
