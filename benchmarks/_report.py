@@ -296,16 +296,26 @@ def _machine_name(cell: dict) -> str:
     return f"{machine['cpu']}{gpu}"
 
 
+def _by_machine(cells: list[dict]) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for cell in cells:
+        groups[_machine_name(cell)].append(cell)
+    return dict(sorted(groups.items()))
+
+
 def _cost_table(by_method: dict[str, list[dict]]) -> str:
     """Cost per method; one row per machine when the cells ran on several.
 
     Timings of different machines are never averaged together, and the
     ratio to SMOTE uses SMOTE's time on the same machine.
     """
-    machines = sorted(
-        {_machine_name(cell) for cells in by_method.values() for cell in cells}
+    several_machines = (
+        len({_machine_name(c) for cells in by_method.values() for c in cells}) > 1
     )
-    several_machines = len(machines) > 1
+    smote_seconds = {
+        machine: _values(cells, "cost", "fit_seconds")
+        for machine, cells in _by_machine(by_method.get("SMOTE", [])).items()
+    }
     any_gpu = any(
         _get(cell, "cost", "gpu_peak_mb") is not None
         for cells in by_method.values()
@@ -323,16 +333,9 @@ def _cost_table(by_method: dict[str, list[dict]]) -> str:
     header += ["whole cell (s)"]
     rows = []
     for method, method_cells in by_method.items():
-        for machine in machines:
-            cells = [c for c in method_cells if _machine_name(c) == machine]
-            if not cells:
-                continue
-            smote = _values(
-                [c for c in by_method.get("SMOTE", []) if _machine_name(c) == machine],
-                "cost",
-                "fit_seconds",
-            )
+        for machine, cells in _by_machine(method_cells).items():
             fit = _values(cells, "cost", "fit_seconds")
+            smote = smote_seconds.get(machine)
             ratio = (
                 f"{np.mean(fit) / np.mean(smote):.1f}"
                 if fit and smote and np.mean(smote) > 0
@@ -365,12 +368,15 @@ def _headline(by_method: dict[str, list[dict]]) -> str:
     def std(values):
         return float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
 
-    gans = [m for m, cells in by_method.items() if cells[0]["is_gan"]]
-    scored = [(float(np.mean(scores(m))), m) for m in gans if scores(m)]
-    if not scored:
+    gan_scores = {
+        method: values
+        for method, cells in by_method.items()
+        if cells[0]["is_gan"] and (values := scores(method))
+    }
+    if not gan_scores:
         return ""
-    best_mean, best = max(scored)
-    best_scores = scores(best)
+    best_mean, best = max((float(np.mean(v)), m) for m, v in gan_scores.items())
+    best_scores = gan_scores[best]
     target = "met" if best_mean >= HEADLINE_TARGET else "not met"
     lines = [
         f"Best GAN sampler by mean SmallCNN balanced accuracy: **{best}** "

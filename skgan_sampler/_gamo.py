@@ -383,8 +383,7 @@ class GAMOSampler(BaseGANSampler):
     moments). Each generated sample, and each sample of a training step,
     costs ``O(n_c (64 + d))`` operations; generation works in chunks (256
     samples on a CPU, 4,096 on a GPU), each with a ``chunk x n_c`` weight
-    matrix. ``max_anchors``
-    caps ``n_c`` and so all of these.
+    matrix. ``max_anchors`` caps ``n_c`` and so all of these.
 
     **Default budget.** ``gan_epochs=15`` is 4,230 iterations on
     Fashion-MNIST ``[4000, ..., 40]`` (9,000 images), 17 % of the
@@ -392,10 +391,10 @@ class GAMOSampler(BaseGANSampler):
     2-core CPU: measured 105 s wall on an idle 2-core Intel Xeon (176 s on
     a slower 2-core AMD EPYC), 959 MB peak resident memory, 98 % of the
     generated images of classes 1-9 recognised by a CNN trained on real
-    data. Longer training keeps spreading the
-    samples away from their class mean; raise ``gan_epochs`` when time
-    allows. The networks are small, so intra-op parallelism gains little,
-    and on a loaded machine several torch threads were far slower than one.
+    data. Longer training keeps spreading the samples away from their class
+    mean; raise ``gan_epochs`` when time allows. The networks are small, so
+    intra-op parallelism gains little, and on a loaded machine several torch
+    threads were far slower than one.
 
     Deviations from the reference implementation [2]_:
 
