@@ -7,6 +7,7 @@ from skgan_sampler._networks import (
     ConditionalDiscriminator,
     Decoder,
     Dropout,
+    PhaseConvTranspose2d,
     build_encoder,
     downsampled_sizes,
 )
@@ -38,6 +39,52 @@ def test_decoder_reproduces_the_encoder_input_shape(network_shape):
     images = decoder(codes)
     assert images.shape == x.shape
     assert images.abs().max() <= 1
+
+
+@pytest.mark.parametrize(
+    "in_channels, out_channels, height, width",
+    [(64, 1, 14, 14), (64, 3, 16, 16), (5, 2, 1, 1), (8, 4, 7, 4)],
+)
+def test_phase_conv_transpose_is_the_transposed_convolution(
+    in_channels, out_channels, height, width
+):
+    torch.manual_seed(0)
+    phase = PhaseConvTranspose2d(in_channels, out_channels)
+    transposed = torch.nn.ConvTranspose2d(
+        in_channels, out_channels, 4, stride=2, padding=1
+    )
+    transposed.load_state_dict(phase.state_dict())
+    x = torch.randn(3, in_channels, height, width, requires_grad=True)
+    upstream = torch.randn(3, out_channels, 2 * height, 2 * width)
+    gradients = []
+    for module in (phase, transposed):
+        output = module(x)
+        assert output.shape == upstream.shape
+        gradients.append(
+            (
+                output,
+                *torch.autograd.grad(
+                    (output * upstream).sum(), (x, *module.parameters())
+                ),
+            )
+        )
+    for from_phases, from_transposed in zip(*gradients, strict=True):
+        torch.testing.assert_close(from_phases, from_transposed, rtol=1e-5, atol=1e-5)
+
+
+def test_decoders_map_to_image_channels_through_the_phase_form():
+    last_layers = {
+        shape: [
+            m
+            for m in Decoder(shape, 4).modules()
+            if isinstance(m, torch.nn.ConvTranspose2d)
+        ][-1]
+        for shape in [(1, 28, 28), (3, 32, 32), (1, 8, 8)]
+    }
+    assert isinstance(last_layers[(1, 28, 28)], PhaseConvTranspose2d)
+    assert isinstance(last_layers[(3, 32, 32)], PhaseConvTranspose2d)
+    # 8x8 images upsample once to 32 channels and convolve to the image.
+    assert type(last_layers[(1, 8, 8)]) is torch.nn.ConvTranspose2d
 
 
 def test_encoder_trunk_is_what_a_discriminator_inherits():
