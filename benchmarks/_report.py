@@ -601,6 +601,22 @@ def _write_csv(cells: list[dict], path: Path) -> None:
                 )
 
 
+def _by_dataset(cells: list[dict], run_config: dict) -> dict[str, list[dict]]:
+    """Cells grouped by dataset, in the order the run's configuration lists
+    them (its headline dataset first), then any others by name."""
+    configured = [key.split("__")[0] for key in run_config.get("cells", [])]
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for cell in cells:
+        groups[cell["dataset"]].append(cell)
+    order = {name: configured.index(name) for name in groups if name in configured}
+    return dict(
+        sorted(
+            groups.items(),
+            key=lambda item: (order.get(item[0], len(configured)), item[0]),
+        )
+    )
+
+
 def write_report(output_dir: str | os.PathLike[str]) -> Path:
     """Write ``report.md``, ``results.csv`` and ``figures/`` for a run folder.
 
@@ -656,10 +672,7 @@ def write_report(output_dir: str | os.PathLike[str]) -> Path:
         out += ["", "**Failed cells** (retried on the next run):", ""]
         out += [f"- `{e['key']}`: {e['error']}" for e in errors]
 
-    by_dataset: dict[str, list[dict]] = defaultdict(list)
-    for cell in cells:
-        by_dataset[cell["dataset"]].append(cell)
-    for dataset, dataset_cells in by_dataset.items():
+    for dataset, dataset_cells in _by_dataset(cells, run_config).items():
         grouped: dict[str, list[dict]] = defaultdict(list)
         for cell in dataset_cells:
             grouped[cell["method"]].append(cell)

@@ -172,6 +172,15 @@ def test_report_published_rows_and_lossy_label(finished_run, tmp_path):
         cell["lossy_copy"] = source == "cifar10_jpeg"
         run.write_json_atomic(run.cell_path(tmp_path, cell["key"] + source), cell)
     report = _report.write_report(tmp_path).read_text()
+    # Without a run configuration, datasets come by name; with one, in the
+    # configuration's order.
+    assert report.index("## cifar10_jpeg-x") < report.index("## fashion_mnist-gamo")
+    run.write_json_atomic(
+        tmp_path / "run_config.json",
+        {"cells": ["fashion_mnist-gamo__none__seed0", "cifar10_jpeg-x__none__seed0"]},
+    )
+    report = _report.write_report(tmp_path).read_text()
+    assert report.index("## fashion_mnist-gamo") < report.index("## cifar10_jpeg-x")
     assert "published: DeepSMOTE paper, GAMO, ResNet-18" in report
     assert "*83.03*" in report and "*73.05*" in report
     assert "## cifar10_jpeg-x (lossy JPEG copy)" in report
