@@ -230,19 +230,20 @@ class Decoder(nn.Module):
         in_channels = top_channels
         for level in range(len(sizes) - 2, -1, -1):
             last = level == 0
+            to_image = last and straight_to_image
             if not last:
                 out_channels = widths[level - 1]
             else:
                 out_channels = channels if straight_to_image else 32
             upsample = (
                 PhaseConvTranspose2d(in_channels, out_channels)
-                if last and straight_to_image
+                if to_image
                 else nn.ConvTranspose2d(
                     in_channels, out_channels, 4, stride=2, padding=1
                 )
             )
             layers += [upsample, _CropTo(sizes[level])]
-            if not (last and straight_to_image):
+            if not to_image:
                 layers += [nn.BatchNorm2d(out_channels), nn.ReLU()]
             in_channels = out_channels
         if not straight_to_image:
