@@ -20,6 +20,7 @@ import math
 import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -296,11 +297,16 @@ def _machine_name(cell: dict) -> str:
     return f"{machine['cpu']}{gpu}"
 
 
-def _by_machine(cells: list[dict]) -> dict[str, list[dict]]:
+def _group(cells: list[dict], key: Callable[[dict], str]) -> dict[str, list[dict]]:
+    """Cells by ``key(cell)``, each group in the cells' order."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for cell in cells:
-        groups[_machine_name(cell)].append(cell)
-    return dict(sorted(groups.items()))
+        groups[key(cell)].append(cell)
+    return dict(groups)
+
+
+def _by_machine(cells: list[dict]) -> dict[str, list[dict]]:
+    return dict(sorted(_group(cells, _machine_name).items()))
 
 
 def _cost_table(by_method: dict[str, list[dict]]) -> str:
@@ -605,9 +611,7 @@ def _by_dataset(cells: list[dict], run_config: dict) -> dict[str, list[dict]]:
     """Cells grouped by dataset, in the order the run's configuration lists
     them (its headline dataset first), then any others by name."""
     configured = [key.split("__")[0] for key in run_config.get("cells", [])]
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for cell in cells:
-        groups[cell["dataset"]].append(cell)
+    groups = _group(cells, lambda cell: cell["dataset"])
     order = {name: configured.index(name) for name in groups if name in configured}
     return dict(
         sorted(
@@ -673,9 +677,7 @@ def write_report(output_dir: str | os.PathLike[str]) -> Path:
         out += [f"- `{e['key']}`: {e['error']}" for e in errors]
 
     for dataset, dataset_cells in _by_dataset(cells, run_config).items():
-        grouped: dict[str, list[dict]] = defaultdict(list)
-        for cell in dataset_cells:
-            grouped[cell["method"]].append(cell)
+        grouped = _group(dataset_cells, lambda cell: cell["method"])
         by_method = {m: grouped[m] for m in _method_order(set(grouped))}
         gan = {m: c for m, c in by_method.items() if c[0]["is_gan"]}
         first = dataset_cells[0]
