@@ -23,6 +23,12 @@ from ._training import TrainingMonitor, adam, optimizer_step, train_stage
 
 LEAKY_SLOPE = 0.3
 DROPOUT = 0.3
+# Redraws of a sample the discriminator assigns to another class, after
+# which the last draw is kept: a class the discriminator never recognises
+# must not stall generation. On Fashion-MNIST 12% of BAGAN's first draws
+# were redrawn, so ten redraws leave a rejected draw only when the
+# discriminator's rejection is systematic.
+MAX_REDRAWS = 10
 
 
 def fit_class_gaussians(
@@ -46,6 +52,31 @@ def discriminator_from_encoder(encoder: Encoder, n_classes: int) -> Encoder:
         encoder.n_features,
         torch.nn.Linear(encoder.n_features, n_classes + 1),
     )
+
+
+def draw_class_consistent(
+    generator: torch.nn.Module,
+    latent_sampler,
+    class_codes: torch.Tensor,
+    discriminator: torch.nn.Module | None = None,
+) -> torch.Tensor:
+    """``generator(z)`` with ``z`` from each code's class model.
+
+    With a ``discriminator`` (``n_classes + 1`` outputs, the last one
+    "fake"), every sample whose largest class output is not its own class
+    is drawn again, up to :data:`MAX_REDRAWS` times.
+    """
+    samples = generator(latent_sampler(class_codes))
+    if discriminator is None:
+        return samples
+    pending = torch.arange(len(class_codes), device=class_codes.device)
+    for _ in range(MAX_REDRAWS):
+        judged = discriminator(samples[pending])[:, :-1].argmax(dim=1)
+        pending = pending[judged != class_codes[pending]]
+        if len(pending) == 0:
+            break
+        samples[pending] = generator(latent_sampler(class_codes[pending]))
+    return samples
 
 
 def train_balancing_gan(
@@ -135,6 +166,15 @@ class BAGANSampler(BaseGANSampler):
 
     {gan_learning_rate}
 
+    discriminator_filter : bool, default=True
+        Draw again every generated sample whose largest class output of the
+        fitted discriminator is another class than the one asked for, up to
+        10 times (then the last draw is kept). This drops samples that look
+        like a neighbouring class, such as shirt-like pullovers, at the cost
+        of less diverse samples and generation about four times slower on a
+        CPU; see Notes. False keeps every draw, as the reference does. It is
+        read when samples are generated, so it can be changed after fitting.
+
     {device}
 
     {verbose}
@@ -191,6 +231,16 @@ class BAGANSampler(BaseGANSampler):
       minority class.
     * Learning rates are higher (the reference uses 5e-5 for 150 epochs on a
       GPU) and the autoencoder and GAN epochs are set separately.
+    * Generated samples are checked by the fitted discriminator
+      (``discriminator_filter=True``): a sample whose largest class output is
+      another class is drawn again. The reference keeps every draw. On
+      Fashion-MNIST ``[4000, ..., 40]`` (3 seeds, ``benchmarks/``) about one
+      first draw in eight is redrawn; recognisability rose from 0.85 to 0.88
+      and SmallCNN's balanced accuracy from 78.3 +- 1.4 to 78.7 +- 1.1 (within
+      the seed spread), but the samples are less diverse (mean per-class
+      Frechet distance to the real test images in the benchmark report:
+      558 -> 696) and generation is four times slower (13,400 -> 3,400
+      images per second on 2 CPU cores).
 
     As in the reference: LeakyReLU slope 0.3 and dropout 0.3 in the encoder
     and discriminator, Adam with beta1 = 0.5, one discriminator step per
@@ -217,7 +267,11 @@ class BAGANSampler(BaseGANSampler):
     (3, 20)
     """
 
-    _parameter_constraints: dict = {**SHARED_CONSTRAINTS, **AUTOENCODER_CONSTRAINTS}
+    _parameter_constraints: dict = {
+        **SHARED_CONSTRAINTS,
+        **AUTOENCODER_CONSTRAINTS,
+        "discriminator_filter": ["boolean"],
+    }
     _module_attributes = ("encoder_", "generator_", "discriminator_")
 
     def __init__(
@@ -232,6 +286,7 @@ class BAGANSampler(BaseGANSampler):
         ae_learning_rate=1e-3,
         gan_epochs=20,
         gan_learning_rate=5e-4,
+        discriminator_filter=True,
         device="auto",
         verbose=False,
     ):
@@ -248,6 +303,7 @@ class BAGANSampler(BaseGANSampler):
         )
         self.ae_epochs = ae_epochs
         self.ae_learning_rate = ae_learning_rate
+        self.discriminator_filter = discriminator_filter
 
     def _fit_networks(self, data, labels, n_classes, monitor):
         network_shape = tuple(data.shape[1:])
@@ -299,5 +355,9 @@ class BAGANSampler(BaseGANSampler):
         gaussians = ClassGaussians(
             self.class_latent_means_, self.class_latent_covariances_
         )
-        latent_sampler = GaussianLatentSampler(gaussians, class_codes.device)
-        return self.generator_(latent_sampler(class_codes))
+        return draw_class_consistent(
+            self.generator_,
+            GaussianLatentSampler(gaussians, class_codes.device),
+            class_codes,
+            self.discriminator_ if self.discriminator_filter else None,
+        )

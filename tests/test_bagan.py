@@ -1,14 +1,19 @@
 """BAGAN-specific behaviour: initialisation, class Gaussians, sample quality."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skgan_sampler import BAGANSampler
+from skgan_sampler._bagan import MAX_REDRAWS, draw_class_consistent
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +33,18 @@ def imbalanced_digits(digits):
     return X[keep], y[keep]
 
 
-def test_generated_digits_are_recognised_as_their_class(digits, imbalanced_digits):
-    X, y = digits
-    judge = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(X, y)
+@pytest.fixture(scope="module")
+def fitted_bagan(imbalanced_digits):
+    """BAGAN with its default budgets, fitted on the imbalanced digits."""
     sampler = BAGANSampler(image_shape=(8, 8), random_state=0, device="cpu")
     sampler.fit_resample(*imbalanced_digits)
+    return sampler
+
+
+def test_generated_digits_are_recognised_as_their_class(digits, fitted_bagan):
+    X, y = digits
+    judge = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(X, y)
+    sampler = fitted_bagan
     labels = np.repeat(np.arange(10), 50)
     predicted = judge.predict(sampler.generate(labels, random_state=0))
     per_class = [np.mean(predicted[labels == c] == c) for c in range(10)]
@@ -40,10 +52,8 @@ def test_generated_digits_are_recognised_as_their_class(digits, imbalanced_digit
     assert np.mean(predicted == labels) >= 0.9
 
 
-def test_samples_of_a_class_are_diverse(imbalanced_digits):
-    sampler = BAGANSampler(image_shape=(8, 8), random_state=0, device="cpu")
-    sampler.fit_resample(*imbalanced_digits)
-    samples = sampler.generate(np.full(50, 3), random_state=0).astype(float)
+def test_samples_of_a_class_are_diverse(fitted_bagan):
+    samples = fitted_bagan.generate(np.full(50, 3), random_state=0).astype(float)
     distinct = np.unique(samples, axis=0)
     assert len(distinct) == 50
     assert samples.std(axis=0).mean() > 0.5
@@ -96,3 +106,71 @@ def test_losses_are_recorded_per_stage(imbalanced_digits):
     reconstruction = sampler.history_["autoencoder"]["reconstruction"]
     assert len(reconstruction) == 3 and reconstruction[-1] < reconstruction[0]
     assert set(sampler.history_["gan"]) == {"discriminator", "generator"}
+
+
+class _SignJudge(torch.nn.Module):
+    """A stand-in discriminator: class 1 where ``x[:, 0] > 0``, else class 0,
+    and a "fake" output that never wins."""
+
+    def forward(self, x):
+        positive = (x[:, :1] > 0).float()
+        return torch.cat([1 - positive, positive, torch.full_like(positive, -1)], 1)
+
+
+def _shifted_latents(class_codes):
+    """Class c's latents centred on 2c - 1, so _SignJudge accepts 84% of them."""
+    return torch.randn(len(class_codes), 3) + (2 * class_codes[:, None] - 1)
+
+
+@given(
+    codes=st.lists(st.integers(0, 1), min_size=1, max_size=300),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=30, deadline=None)
+def test_filter_redraws_only_the_samples_judged_another_class(codes, seed):
+    codes = torch.tensor(codes)
+    judge, generator = _SignJudge(), torch.nn.Identity()
+    torch.manual_seed(seed)
+    unfiltered = draw_class_consistent(generator, _shifted_latents, codes)
+    torch.manual_seed(seed)
+    filtered = draw_class_consistent(generator, _shifted_latents, codes, judge)
+    # A sample is left rejected after MAX_REDRAWS redraws with probability
+    # 0.16 ** 11 < 1e-8.
+    assert torch.equal(judge(filtered)[:, :-1].argmax(1), codes)
+    accepted_first = judge(unfiltered)[:, :-1].argmax(1) == codes
+    assert torch.equal(filtered[accepted_first], unfiltered[accepted_first])
+
+
+def test_filter_keeps_the_last_draw_when_the_discriminator_never_agrees():
+    calls = []
+
+    def latents(class_codes):
+        calls.append(len(class_codes))
+        return torch.full((len(class_codes), 3), -1.0)  # judged class 0
+
+    codes = torch.tensor([0, 1, 1, 0, 1])
+    samples = draw_class_consistent(torch.nn.Identity(), latents, codes, _SignJudge())
+    assert samples.shape == (5, 3)
+    assert calls == [5] + [3] * MAX_REDRAWS
+
+
+def test_filtered_samples_are_what_the_discriminator_calls_their_class(fitted_bagan):
+    # Default budgets train the discriminator to recognise every class; an
+    # untrained one rejects all samples of a class, kept after the last redraw.
+    sampler = copy.deepcopy(fitted_bagan)
+    sampler.discriminator_.eval()
+    sampler.generator_.eval()
+    labels = torch.arange(10).repeat(50)
+
+    def agreement():
+        with torch.no_grad(), torch.random.fork_rng():
+            torch.manual_seed(0)
+            samples = sampler._generate_network_outputs(labels)
+            judged = sampler.discriminator_(samples)[:, :-1].argmax(1)
+        return (judged == labels).float().mean().item()
+
+    assert sampler.discriminator_filter
+    filtered = agreement()
+    sampler.set_params(discriminator_filter=False)
+    assert filtered >= 0.99
+    assert filtered > agreement()
