@@ -117,6 +117,11 @@ class _SignJudge(torch.nn.Module):
         return torch.cat([1 - positive, positive, torch.full_like(positive, -1)], 1)
 
 
+def _judged_classes(discriminator, samples):
+    """The class whose output is largest, leaving out the last ("fake") one."""
+    return discriminator(samples)[:, :-1].argmax(1)
+
+
 def _shifted_latents(class_codes):
     """Class c's latents centred on 2c - 1, so _SignJudge accepts 84% of them."""
     return torch.randn(len(class_codes), 3) + (2 * class_codes[:, None] - 1)
@@ -136,8 +141,8 @@ def test_filter_redraws_only_the_samples_judged_another_class(codes, seed):
     filtered = draw_class_consistent(generator, _shifted_latents, codes, judge)
     # A sample is left rejected after MAX_REDRAWS redraws with probability
     # 0.16 ** 11 < 1e-8.
-    assert torch.equal(judge(filtered)[:, :-1].argmax(1), codes)
-    accepted_first = judge(unfiltered)[:, :-1].argmax(1) == codes
+    assert torch.equal(_judged_classes(judge, filtered), codes)
+    accepted_first = _judged_classes(judge, unfiltered) == codes
     assert torch.equal(filtered[accepted_first], unfiltered[accepted_first])
 
 
@@ -166,7 +171,7 @@ def test_filtered_samples_are_what_the_discriminator_calls_their_class(fitted_ba
         with torch.no_grad(), torch.random.fork_rng():
             torch.manual_seed(0)
             samples = sampler._generate_network_outputs(labels)
-            judged = sampler.discriminator_(samples)[:, :-1].argmax(1)
+            judged = _judged_classes(sampler.discriminator_, samples)
         return (judged == labels).float().mean().item()
 
     assert sampler.discriminator_filter
