@@ -54,8 +54,10 @@ def main(argv=None):
     data = load_dataset(experiment.dataset, args.seed)
     print(f"{len(data.y_train)} training images {data.image_shape}; ", end="")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
-    print("| sampler | images generated | best of | images per second |", end="")
-    print(" without discriminator_filter |")
+    print(
+        "| sampler | images generated | best of | images per second "
+        "| without discriminator_filter |"
+    )
     print("|---|---|---|---|---|")
     for name in gan_sampler_names():
         sampler = build_sampler(
