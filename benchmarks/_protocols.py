@@ -447,9 +447,10 @@ def build_sampler(
     imbalanced-learn's neighbour-based samplers keep their defaults except
     that the number of neighbours is lowered to ``smallest_count - 1`` when
     the smallest class is too small for the default 5 (tiny profiles only).
-    GAN samplers get ``image_shape`` and ``random_state=seed``, then the
-    experiment's ``gan_params`` (those the sampler has) and its per-method
-    ``sampler_params``; everything else keeps the sampler's default.
+    GAN samplers get ``image_shape``, ``random_state=seed`` and
+    ``generation_precision="float32"``, then the experiment's ``gan_params``
+    (those the sampler has) and its per-method ``sampler_params``;
+    everything else keeps the sampler's default.
     """
     if method in ("none", "class_weight"):
         return None
@@ -465,7 +466,12 @@ def build_sampler(
         kwargs.update(experiment.sampler_params.get(method, {}))
         return getattr(over_sampling, method)(**kwargs)
     cls = _gan_class(method)
-    sampler = cls(image_shape=image_shape, random_state=seed)
+    # Samples in float32, so that no figure depends on whether the machine
+    # has AMX (where the default generation_precision autocasts to bfloat16);
+    # generation_speed.py compares the two precisions.
+    sampler = cls(
+        image_shape=image_shape, random_state=seed, generation_precision="float32"
+    )
     if method == WAE_GAN:
         sampler.set_params(supervised_weight=0.0)
     known = sampler.get_params(deep=False)

@@ -177,6 +177,8 @@ class BAGANSampler(BaseGANSampler):
 
     {device}
 
+    {generation_precision}
+
     {verbose}
 
     Attributes
@@ -288,6 +290,7 @@ class BAGANSampler(BaseGANSampler):
         gan_learning_rate=5e-4,
         discriminator_filter=True,
         device="auto",
+        generation_precision="auto",
         verbose=False,
     ):
         super().__init__(
@@ -299,6 +302,7 @@ class BAGANSampler(BaseGANSampler):
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
             device=device,
+            generation_precision=generation_precision,
             verbose=verbose,
         )
         self.ae_epochs = ae_epochs

@@ -239,6 +239,8 @@ class BAGANGPSampler(BaseGANSampler):
 
     {device}
 
+    {generation_precision}
+
     {verbose}
 
     Attributes
@@ -374,6 +376,7 @@ class BAGANGPSampler(BaseGANSampler):
         n_critic=5,
         gp_mixing="uniform",
         device="auto",
+        generation_precision="auto",
         verbose=False,
     ):
         super().__init__(
@@ -385,6 +388,7 @@ class BAGANGPSampler(BaseGANSampler):
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
             device=device,
+            generation_precision=generation_precision,
             verbose=verbose,
         )
         self.ae_epochs = ae_epochs

@@ -26,8 +26,11 @@ from ._layout import (
 )
 from ._training import (
     DEVICE_OPTIONS,
+    GENERATION_PRECISIONS,
     TrainingMonitor,
     draw_seed,
+    generation_autocast,
+    generation_dtype,
     modules_to_cpu,
     resolve_device,
     torch_random_stream,
@@ -50,6 +53,7 @@ SHARED_CONSTRAINTS = {
     "gan_epochs": [_positive_int],
     "gan_learning_rate": [_positive_real],
     "device": [StrOptions(DEVICE_OPTIONS), torch.device],
+    "generation_precision": [StrOptions(GENERATION_PRECISIONS)],
     "verbose": ["verbose"],
 }
 """Constraints of the parameters every GAN sampler of the package has."""
@@ -90,6 +94,17 @@ SHARED_PARAMETER_DOCS = {
         Where to train. ``"auto"`` uses a CUDA GPU when one is visible and the
         CPU otherwise; ``"cuda"`` without a GPU warns and uses the CPU. Fitted
         networks are stored on the CPU either way.""",
+    "generation_precision": """generation_precision : {"auto", "float32", "bfloat16"}, \
+default="auto"
+        Numeric precision of the networks while they generate samples (in
+        ``fit_resample`` and :meth:`generate`); training is always float32.
+        ``"bfloat16"`` autocasts them, which on CPUs with AMX matrix units
+        (Intel Xeon Sapphire Rapids and newer) generates images more than
+        twice as fast and moves a pixel by about 0.2 grey levels of 255 on
+        average. ``"auto"`` uses bfloat16 for images generated on such a CPU
+        and float32 otherwise (tabular rows, GPUs, other CPUs); see
+        :ref:`precision`. It is read when samples are generated, so it can
+        be changed after fitting.""",
     "verbose": """verbose : bool or int, default=False
         Show a progress bar with the running losses for each training stage.""",
 }
@@ -146,6 +161,7 @@ class BaseGANSampler(BaseOverSampler):
         gan_epochs=20,
         gan_learning_rate=2e-4,
         device="auto",
+        generation_precision="auto",
         verbose=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -156,6 +172,7 @@ class BaseGANSampler(BaseOverSampler):
         self.gan_epochs = gan_epochs
         self.gan_learning_rate = gan_learning_rate
         self.device = device
+        self.generation_precision = generation_precision
         self.verbose = verbose
 
     def fit(self, X, y, **params):
@@ -256,6 +273,8 @@ class BaseGANSampler(BaseOverSampler):
             Samples in the layout, container and dtype of the training ``X``.
         """
         check_is_fitted(self, "history_")
+        # Parameters read at generation time may have been set after fitting.
+        self._validate_params()
         y = column_or_1d(y, warn=True)
         class_codes = np.searchsorted(self.classes_, y)
         unknown = (class_codes >= len(self.classes_)) | (
@@ -296,7 +315,12 @@ class BaseGANSampler(BaseOverSampler):
             getattr(self, name).to(device).eval()
         rows = [np.empty((0, self.n_features_in_), dtype=self.data_layout_.dtype)]
         chunk = CPU_GENERATION_CHUNK if device.type == "cpu" else GPU_GENERATION_CHUNK
-        with torch.no_grad():
+        dtype = generation_dtype(
+            self.generation_precision,
+            device,
+            images=self.data_layout_.image_shape is not None,
+        )
+        with torch.no_grad(), generation_autocast(dtype, device):
             for start in range(0, len(class_codes), chunk):
                 codes = torch.as_tensor(
                     class_codes[start : start + chunk], device=device

@@ -321,6 +321,8 @@ class GAMOSampler(BaseGANSampler):
 
     {device}
 
+    {generation_precision}
+
     {verbose}
 
     Attributes
@@ -466,6 +468,7 @@ class GAMOSampler(BaseGANSampler):
         loss="mse",
         max_anchors=5000,
         device="auto",
+        generation_precision="auto",
         verbose=False,
     ):
         super().__init__(
@@ -477,6 +480,7 @@ class GAMOSampler(BaseGANSampler):
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
             device=device,
+            generation_precision=generation_precision,
             verbose=verbose,
         )
         self.loss = loss

@@ -75,7 +75,10 @@ class GaussianLatentSampler:
         )
 
     def __call__(self, class_codes: torch.Tensor) -> torch.Tensor:
-        noise = torch.randn(
-            len(class_codes), self.means.shape[1], 1, device=self.means.device
-        )
-        return self.means[class_codes] + (self.factors[class_codes] @ noise).squeeze(-1)
+        device = self.means.device
+        noise = torch.randn(len(class_codes), self.means.shape[1], 1, device=device)
+        # Generation may autocast the networks to bfloat16; the latent draw
+        # stays float32 so that it follows the fitted Gaussians exactly.
+        with torch.autocast(device.type, enabled=False):
+            scaled = (self.factors[class_codes] @ noise).squeeze(-1)
+        return self.means[class_codes] + scaled

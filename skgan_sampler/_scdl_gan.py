@@ -125,6 +125,8 @@ class SCDLGANSampler(BaseGANSampler):
 
     {device}
 
+    {generation_precision}
+
     {verbose}
 
     Attributes
@@ -287,6 +289,7 @@ class SCDLGANSampler(BaseGANSampler):
         prior_variance=1.0,
         covariance_type="full",
         device="auto",
+        generation_precision="auto",
         verbose=False,
     ):
         super().__init__(
@@ -298,6 +301,7 @@ class SCDLGANSampler(BaseGANSampler):
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
             device=device,
+            generation_precision=generation_precision,
             verbose=verbose,
         )
         self.ae_epochs = ae_epochs

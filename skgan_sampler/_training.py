@@ -1,4 +1,5 @@
-"""Device, random streams, mini-batches, progress and the divergence guard."""
+"""Device, precision, random streams, mini-batches, progress and the
+divergence guard."""
 
 # Authors: skgan_sampler developers
 # License: MIT
@@ -17,6 +18,7 @@ from sklearn.utils import check_random_state
 from tqdm.auto import tqdm
 
 DEVICE_OPTIONS = {"auto", "cpu", "cuda"}
+GENERATION_PRECISIONS = {"auto", "float32", "bfloat16"}
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
@@ -40,6 +42,33 @@ def resolve_device(device: str | torch.device) -> torch.device:
 
 def _default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def generation_dtype(precision: str, device: torch.device, images: bool) -> torch.dtype:
+    """The dtype the networks compute in while they generate samples.
+
+    ``"auto"`` picks bfloat16 for images generated on a CPU with AMX matrix
+    units (Intel Xeon Sapphire Rapids and newer), where oneDNN runs bfloat16
+    convolutions on them: on 2 such cores the samplers generated 28x28
+    images more than twice as fast as in float32. Everywhere else it keeps
+    float32: without AMX bfloat16 is no faster on a CPU, GPUs are fast in
+    float32, and tabular features would be rounded to about 1/256 of their
+    range.
+    """
+    if precision == "auto":
+        fast = images and device.type == "cpu" and _cpu_has_amx()
+        precision = "bfloat16" if fast else "float32"
+    return torch.bfloat16 if precision == "bfloat16" else torch.float32
+
+
+def _cpu_has_amx() -> bool:
+    # A private torch helper; a build without it is treated as having no AMX.
+    return bool(getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)())
+
+
+def generation_autocast(dtype: torch.dtype, device: torch.device):
+    """Autocast to ``dtype`` on ``device``; a no-op for float32."""
+    return torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
 
 
 def draw_seed(random_state) -> int:

@@ -18,6 +18,9 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 
+from skgan_sampler import _training
+from skgan_sampler._latent import ClassGaussians, GaussianLatentSampler
+
 from .fast_estimators import FAST_SAMPLERS, estimator_id
 
 samplers = pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=estimator_id)
@@ -243,6 +246,81 @@ def test_cuda_without_gpu_warns_and_uses_cpu(sampler, tabular_imbalanced):
     X, y = tabular_imbalanced
     with pytest.warns(UserWarning, match="CUDA is not available"):
         clone(sampler).set_params(device="cuda").fit_resample(X, y)
+
+
+@samplers
+def test_bfloat16_generation_rounds_but_keeps_the_samples(sampler, digits_imbalanced):
+    X, y = digits_imbalanced
+    fitted = _image_sampler(sampler, generation_precision="float32")
+    fitted.fit_resample(X, y)
+    labels = np.repeat([1, 2], 100)
+    exact = fitted.generate(labels, random_state=0).astype(float)
+    fitted.set_params(generation_precision="bfloat16")
+    rounded = fitted.generate(labels, random_state=0)
+    assert rounded.dtype == np.uint8
+    per_sample = np.abs(exact - rounded).mean(axis=1)
+    assert per_sample.max() > 0
+    # The same draws, rounded: most samples move by less than a grey level of
+    # the 0..16 digits (a discriminator filter may redraw a few of them).
+    assert np.median(per_sample) < 0.5
+
+
+@samplers
+def test_auto_precision_keeps_tabular_rows_float32(
+    sampler, tabular_imbalanced, monkeypatch
+):
+    monkeypatch.setattr(_training, "_cpu_has_amx", lambda: True)
+    X, y = tabular_imbalanced
+    fitted = clone(sampler).set_params(generation_precision="float32")
+    fitted.fit_resample(X, y)
+    exact = fitted.generate([1, 1, 1], random_state=0)
+    fitted.set_params(generation_precision="auto")
+    np.testing.assert_array_equal(fitted.generate([1, 1, 1], random_state=0), exact)
+
+
+@samplers
+def test_invalid_generation_precision_set_after_fit(sampler, tabular_imbalanced):
+    X, y = tabular_imbalanced
+    fitted = clone(sampler)
+    fitted.fit_resample(X, y)
+    fitted.set_params(generation_precision="float16")
+    with pytest.raises(ValueError, match="'generation_precision' parameter"):
+        fitted.generate([1])
+
+
+@pytest.mark.parametrize(
+    "precision, device, images, has_amx, expected",
+    [
+        ("auto", "cpu", True, True, torch.bfloat16),
+        ("auto", "cpu", True, False, torch.float32),
+        ("auto", "cpu", False, True, torch.float32),
+        ("auto", "cuda", True, True, torch.float32),
+        ("float32", "cpu", True, True, torch.float32),
+        ("bfloat16", "cpu", False, False, torch.bfloat16),
+    ],
+)
+def test_generation_dtype_choice(
+    precision, device, images, has_amx, expected, monkeypatch
+):
+    monkeypatch.setattr(_training, "_cpu_has_amx", lambda: has_amx)
+    dtype = _training.generation_dtype(precision, torch.device(device), images)
+    assert dtype == expected
+
+
+def test_latent_draw_is_float32_under_autocast():
+    rng = np.random.RandomState(0)
+    codes = rng.normal(size=(40, 3))
+    gaussians = ClassGaussians.fit(codes, np.repeat([0, 1], 20), n_classes=2)
+    latent_sampler = GaussianLatentSampler(gaussians, torch.device("cpu"))
+    class_codes = torch.tensor([0, 1, 1])
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        exact = latent_sampler(class_codes)
+        torch.manual_seed(0)
+        with _training.generation_autocast(torch.bfloat16, torch.device("cpu")):
+            autocast = latent_sampler(class_codes)
+    assert autocast.dtype == torch.float32
+    torch.testing.assert_close(autocast, exact, rtol=0, atol=0)
 
 
 @samplers
