@@ -305,6 +305,12 @@ _HEADLINE_METHODS = ("none", "class_weight", "SMOTE", "GAN", "-WAE-GAN")
 _FASHION_GAMO = DatasetSpec(
     name="fashion_mnist-gamo", source="fashion_mnist", profile="gamo"
 )
+_MNIST_GAMO = DatasetSpec(name="mnist-gamo", source="mnist", profile="gamo")
+_CIFAR10_JPEG = DatasetSpec(
+    name="cifar10_jpeg-deepsmote_scaled",
+    source="cifar10_jpeg",
+    profile="deepsmote_scaled",
+)
 
 FULL = Config(
     name="full",
@@ -315,17 +321,9 @@ FULL = Config(
             seeds=(0,),
             methods=("RandomOverSampler", "ADASYN", "BorderlineSMOTE", WAE_GAN),
         ),
+        Experiment(dataset=_MNIST_GAMO, seeds=(0,), methods=_HEADLINE_METHODS),
         Experiment(
-            dataset=DatasetSpec(name="mnist-gamo", source="mnist", profile="gamo"),
-            seeds=(0,),
-            methods=_HEADLINE_METHODS,
-        ),
-        Experiment(
-            dataset=DatasetSpec(
-                name="cifar10_jpeg-deepsmote_scaled",
-                source="cifar10_jpeg",
-                profile="deepsmote_scaled",
-            ),
+            dataset=_CIFAR10_JPEG,
             seeds=(0,),
             methods=_HEADLINE_METHODS,
             reference_per_class=1000,
@@ -369,8 +367,41 @@ BAGAN_GP_B = Config(
     notes="BAGAN-GP's Fashion-MNIST profile B, one seed.",
 )
 
+_UNFILTERED_BAGAN = {"BAGANSampler": {"discriminator_filter": False}}
+
+BAGAN_UNFILTERED = Config(
+    name="bagan_unfiltered",
+    experiments=(
+        Experiment(
+            dataset=_FASHION_GAMO,
+            seeds=(0, 1, 2),
+            methods=("BAGANSampler",),
+            sampler_params=_UNFILTERED_BAGAN,
+        ),
+        Experiment(
+            dataset=_MNIST_GAMO,
+            seeds=(0,),
+            methods=("BAGANSampler",),
+            sampler_params=_UNFILTERED_BAGAN,
+        ),
+        Experiment(
+            dataset=_CIFAR10_JPEG,
+            seeds=(0,),
+            methods=("BAGANSampler",),
+            sampler_params=_UNFILTERED_BAGAN,
+            reference_per_class=1000,
+        ),
+    ),
+    notes=(
+        "BAGANSampler with discriminator_filter=False (every draw kept, as in "
+        "the reference) on the data and seeds of the full configuration: the "
+        "other side of the comparison behind the filter's default."
+    ),
+)
+
 CONFIGS: dict[str, Config] = {
-    config.name: config for config in (QUICK, FULL, HEADLINE, BAGAN_GP_B)
+    config.name: config
+    for config in (QUICK, FULL, HEADLINE, BAGAN_GP_B, BAGAN_UNFILTERED)
 }
 
 
