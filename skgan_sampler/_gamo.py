@@ -454,6 +454,7 @@ class GAMOSampler(BaseGANSampler):
         "max_anchors": [Interval(Integral, 1, None, closed="left"), None],
     }
     _module_attributes = ("generator_", "classifier_", "discriminator_")
+    _convolutional_generator = False
 
     def __init__(
         self,

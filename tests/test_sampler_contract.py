@@ -279,6 +279,20 @@ def test_auto_precision_keeps_tabular_rows_float32(
 
 
 @samplers
+def test_auto_precision_autocasts_only_convolutional_generators(
+    sampler, digits_imbalanced, monkeypatch
+):
+    monkeypatch.setattr(_training, "_cpu_has_amx", lambda: True)
+    X, y = digits_imbalanced
+    fitted = _image_sampler(sampler, generation_precision="auto")
+    fitted.fit_resample(X, y)
+    automatic = fitted.generate([1, 2, 2], random_state=0)
+    forced = "bfloat16" if sampler._convolutional_generator else "float32"
+    fitted.set_params(generation_precision=forced)
+    np.testing.assert_array_equal(fitted.generate([1, 2, 2], random_state=0), automatic)
+
+
+@samplers
 def test_invalid_generation_precision_set_after_fit(sampler, tabular_imbalanced):
     X, y = tabular_imbalanced
     fitted = clone(sampler)
@@ -289,7 +303,7 @@ def test_invalid_generation_precision_set_after_fit(sampler, tabular_imbalanced)
 
 
 @pytest.mark.parametrize(
-    "precision, device, images, has_amx, expected",
+    "precision, device, convolutional, has_amx, expected",
     [
         ("auto", "cpu", True, True, torch.bfloat16),
         ("auto", "cpu", True, False, torch.float32),
@@ -300,10 +314,10 @@ def test_invalid_generation_precision_set_after_fit(sampler, tabular_imbalanced)
     ],
 )
 def test_generation_dtype_choice(
-    precision, device, images, has_amx, expected, monkeypatch
+    precision, device, convolutional, has_amx, expected, monkeypatch
 ):
     monkeypatch.setattr(_training, "_cpu_has_amx", lambda: has_amx)
-    dtype = _training.generation_dtype(precision, torch.device(device), images)
+    dtype = _training.generation_dtype(precision, torch.device(device), convolutional)
     assert dtype == expected
 
 
