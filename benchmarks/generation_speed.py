@@ -15,7 +15,8 @@ per class drawn with the same seed in both precisions: how a SmallCNN
 trained on real balanced images labels them (protocol (b), accuracy and
 macro-F1), the mean per-class Fréchet distance to the real test images
 (protocol (c)) and how far bfloat16 moves a pixel from its float32 value, in
-grey levels of 255.
+grey levels of 255 (not for the discriminator filter, where one redraw
+decided otherwise changes every later draw).
 
 Run ``python benchmarks/generation_speed.py --help`` for options.
 """
@@ -34,6 +35,7 @@ from _protocols import (
     build_sampler,
     environment,
     frechet_per_class,
+    generate_per_class,
     load_dataset,
     recognisability,
     train_reference,
@@ -57,12 +59,11 @@ def images_per_second(sampler, labels: np.ndarray, repeats: int) -> float:
 def quality_cells(sampler, reference, data, n_per_class, seed, float32_samples):
     """Protocols (b) and (c) on ``n_per_class`` samples per class, as table cells.
 
+    Every class the sampler can generate, as in the benchmark's cells.
     Returns the cells and the samples; the last cell compares them with
     ``float32_samples`` (the same draws in float32), or is "-" when None.
     """
-    classes = np.array([c for c, n in sampler.sampling_strategy_.items() if n > 0])
-    y_gen = np.repeat(classes, n_per_class)
-    X_gen = np.asarray(sampler.generate(y_gen, random_state=seed))
+    X_gen, y_gen, _ = generate_per_class(sampler, data.classes, n_per_class, seed)
     recognised = recognisability(reference, X_gen, y_gen, data)
     frechet = frechet_per_class(reference, X_gen, y_gen, data)
     change = "-"
@@ -142,7 +143,10 @@ def main(argv=None):
                         float32_samples,
                     )
                     row += cells
-                    float32_samples = samples
+                    # A redraw decided otherwise changes the random stream of
+                    # every later draw, so filtered samples are not compared.
+                    if not discriminator_filter:
+                        float32_samples = samples
                 print("| " + " | ".join(row) + " |", flush=True)
     machine = environment()["machine"]
     print(f"\nMachine: {machine}")
