@@ -121,11 +121,11 @@ def main(argv=None):
         if filters[0] is not None:
             filters.append(not filters[0])
         for discriminator_filter in filters:
+            if discriminator_filter is not None:
+                sampler.set_params(discriminator_filter=discriminator_filter)
             float32_samples = None
             for precision in PRECISIONS:
                 sampler.set_params(generation_precision=precision)
-                if discriminator_filter is not None:
-                    sampler.set_params(discriminator_filter=discriminator_filter)
                 rate = images_per_second(sampler, labels, args.repeats)
                 row = [
                     name,
