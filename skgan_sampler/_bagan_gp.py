@@ -451,6 +451,6 @@ class BAGANGPSampler(BaseGANSampler):
             monitor=monitor,
         )
 
-    def _generate_network_outputs(self, class_codes):
+    def _generate_network_outputs(self, class_codes, networks):
         z = torch.randn(len(class_codes), self.latent_dim, device=class_codes.device)
-        return self.generator_(z, class_codes)
+        return networks["generator_"](z, class_codes)

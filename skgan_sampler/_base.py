@@ -31,6 +31,7 @@ from ._training import (
     draw_seed,
     generation_autocast,
     generation_dtype,
+    generation_networks,
     modules_to_cpu,
     resolve_device,
     torch_random_stream,
@@ -315,22 +316,26 @@ class BaseGANSampler(BaseOverSampler):
         generated, so the float64 arithmetic of the conversion never holds
         more than one chunk.
         """
-        for name in self._module_attributes:
-            getattr(self, name).to(device).eval()
         rows = [np.empty((0, self.n_features_in_), dtype=self.data_layout_.dtype)]
-        chunk = CPU_GENERATION_CHUNK if device.type == "cpu" else GPU_GENERATION_CHUNK
+        chunk = self._generation_chunk_size(device)
         dtype = generation_dtype(
             self.generation_precision,
             device,
             convolutional=self._convolutional_generator
             and self.data_layout_.image_shape is not None,
         )
+        networks = generation_networks(
+            {name: getattr(self, name) for name in self._module_attributes},
+            dtype,
+            device,
+        )
         with torch.no_grad(), generation_autocast(dtype, device):
             for start in range(0, len(class_codes), chunk):
                 codes = torch.as_tensor(
                     class_codes[start : start + chunk], device=device
                 )
-                outputs = self._generate_network_outputs(codes).float().cpu().numpy()
+                outputs = self._generate_network_outputs(codes, networks)
+                outputs = outputs.float().cpu().numpy()
                 if not np.all(np.isfinite(outputs)):
                     raise FloatingPointError(
                         f"{type(self).__name__} generated non-finite values; the "
@@ -355,6 +360,18 @@ class BaseGANSampler(BaseOverSampler):
         random stream.
         """
 
+    def _generation_chunk_size(self, device: torch.device) -> int:
+        """How many class codes one ``_generate_network_outputs`` call gets."""
+        return CPU_GENERATION_CHUNK if device.type == "cpu" else GPU_GENERATION_CHUNK
+
     @abstractmethod
-    def _generate_network_outputs(self, class_codes: torch.Tensor) -> torch.Tensor:
-        """Generate one network-space sample per class code (under no_grad)."""
+    def _generate_network_outputs(
+        self, class_codes: torch.Tensor, networks: dict[str, torch.nn.Module]
+    ) -> torch.Tensor:
+        """Generate one network-space sample per class code (under no_grad).
+
+        ``networks`` holds the fitted modules named in ``_module_attributes``,
+        by name, ready for generation (see
+        :func:`~skgan_sampler._training.generation_networks`): use them, not
+        the attributes.
+        """

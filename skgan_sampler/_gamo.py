@@ -537,9 +537,9 @@ class GAMOSampler(BaseGANSampler):
                 "sampling_strategy to be able to generate it."
             )
 
-    def _generate_network_outputs(self, class_codes):
+    def _generate_network_outputs(self, class_codes, networks):
         noise = torch.randn(
             len(class_codes), self.latent_dim, device=class_codes.device
         )
-        rows = self.generator_(noise, class_codes)
+        rows = networks["generator_"](noise, class_codes)
         return rows.reshape(len(class_codes), *self.data_layout_.network_shape)

@@ -389,9 +389,9 @@ class SCDLGANSampler(BaseGANSampler):
             monitor=monitor,
         )
 
-    def _generate_network_outputs(self, class_codes):
+    def _generate_network_outputs(self, class_codes, networks):
         gaussians = ClassGaussians(
             self.class_latent_means_, self.class_latent_covariances_
         )
         latent_sampler = GaussianLatentSampler(gaussians, class_codes.device)
-        return self.generator_(latent_sampler(class_codes))
+        return networks["generator_"](latent_sampler(class_codes))

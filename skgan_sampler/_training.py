@@ -7,6 +7,7 @@ divergence guard."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 import warnings
 from collections import defaultdict
@@ -62,6 +63,55 @@ def generation_dtype(
         fast = convolutional and device.type == "cpu" and _cpu_has_amx()
         precision = "bfloat16" if fast else "float32"
     return torch.bfloat16 if precision == "bfloat16" else torch.float32
+
+
+def generation_networks(
+    modules: dict[str, torch.nn.Module], dtype: torch.dtype, device: torch.device
+) -> dict[str, torch.nn.Module]:
+    """The fitted ``modules`` (by attribute name) ready to generate on ``device``.
+
+    They are moved to ``device`` in evaluation mode. For bfloat16 the
+    networks are channels-last copies: oneDNN's bfloat16 convolutions are
+    much faster on channels-last feature maps (on 2 AMX cores a 28x28
+    decoder took 5.4 instead of 8.3 ms per 256 images, a discriminator
+    3.5 instead of 5.0 ms), while float32 keeps the fitted networks as they
+    are, so its samples do not depend on this. The copies leave the fitted
+    weights' layout untouched.
+    """
+    networks = {}
+    for name, module in modules.items():
+        module.to(device).eval()
+        if dtype != torch.float32:
+            module = copy.deepcopy(module).to(memory_format=torch.channels_last)
+        networks[name] = module
+    return networks
+
+
+def in_batches(
+    network: Callable[[torch.Tensor], torch.Tensor],
+    inputs: torch.Tensor,
+    batch_size: int,
+    *,
+    pad: bool = False,
+) -> torch.Tensor:
+    """``network(inputs)``, computed ``batch_size`` rows at a time.
+
+    With ``pad``, a batch of fewer rows is padded with copies of its first
+    row to the next power of two (the padding's outputs are dropped), for a
+    network in evaluation mode, whose rows do not interact. A CPU builds
+    new convolution kernels for every new batch size, 10-15 ms per network
+    for 28x28 images, which made redraws of a few dozen rejected samples
+    cost as much as a pass over 256; padded passes reuse a few sizes.
+    """
+    outputs = []
+    for batch in inputs.split(batch_size):
+        n_rows = len(batch)
+        if pad and 0 < n_rows < batch_size:
+            padded_rows = min(batch_size, 1 << (n_rows - 1).bit_length())
+            padding = batch[:1].expand(padded_rows - n_rows, *batch.shape[1:])
+            batch = torch.cat([batch, padding])
+        outputs.append(network(batch)[:n_rows])
+    return outputs[0] if len(outputs) == 1 else torch.cat(outputs)
 
 
 def _cpu_has_amx() -> bool:

@@ -165,12 +165,16 @@ def test_filtered_samples_are_what_the_discriminator_calls_their_class(fitted_ba
     sampler = copy.deepcopy(fitted_bagan)
     sampler.discriminator_.eval()
     sampler.generator_.eval()
+    networks = {
+        "generator_": sampler.generator_,
+        "discriminator_": sampler.discriminator_,
+    }
     labels = torch.arange(10).repeat(50)
 
     def agreement():
         with torch.no_grad(), torch.random.fork_rng():
             torch.manual_seed(0)
-            samples = sampler._generate_network_outputs(labels)
+            samples = sampler._generate_network_outputs(labels, networks)
             judged = _judged_classes(sampler.discriminator_, samples)
         return (judged == labels).float().mean().item()
 
