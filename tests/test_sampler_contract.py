@@ -266,6 +266,28 @@ def test_bfloat16_generation_rounds_but_keeps_the_samples(sampler, digits_imbala
 
 
 @samplers
+def test_bfloat16_generation_leaves_the_fitted_networks_alone(
+    sampler, digits_imbalanced
+):
+    X, y = digits_imbalanced
+    fitted = _image_sampler(sampler, generation_precision="bfloat16")
+    fitted.fit_resample(X, y)
+    before = {
+        name: {key: value.clone() for key, value in module.state_dict().items()}
+        for name, module in _fitted_modules(fitted).items()
+    }
+    fitted.generate([1, 2, 2], random_state=0)
+    for name, module in _fitted_modules(fitted).items():
+        for key, value in module.state_dict().items():
+            assert value.is_contiguous(), f"{name}.{key} changed its layout"
+            torch.testing.assert_close(value, before[name][key], rtol=0, atol=0)
+
+
+def _fitted_modules(sampler):
+    return {name: getattr(sampler, name) for name in sampler._module_attributes}
+
+
+@samplers
 def test_auto_precision_keeps_tabular_rows_float32(
     sampler, tabular_imbalanced, monkeypatch
 ):
