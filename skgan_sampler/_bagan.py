@@ -260,7 +260,7 @@ class BAGANSampler(BaseGANSampler):
       the filter, ``benchmarks/results_bagan_unfiltered`` without it)
       recognisability rose from 0.852 +- 0.003 (one seed at 0.848) to
       0.884 +- 0.004 and SmallCNN's balanced accuracy from 78.3 +- 1.9 to
-      78.7 +- 1.1 (within the seed spread), but the samples are less diverse
+      79.4 +- 1.4 (within the seed spread), but the samples are less diverse
       (mean per-class Frechet distance to the real test images 660 -> 702)
       and generation is slower (on 2 CPU cores with AMX, in bfloat16:
       23,300 -> 9,500 images per second; in float32 8,900 -> 5,100).
