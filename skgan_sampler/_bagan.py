@@ -259,11 +259,11 @@ class BAGANSampler(BaseGANSampler):
       Fashion-MNIST ``[4000, ..., 40]`` (3 seeds, ``benchmarks/results`` with
       the filter, ``benchmarks/results_bagan_unfiltered`` without it)
       recognisability rose from 0.852 +- 0.003 (one seed at 0.848) to
-      0.884 +- 0.004 and SmallCNN's balanced accuracy from 78.3 +- 1.9 to
+      0.883 +- 0.004 and SmallCNN's balanced accuracy from 78.3 +- 1.9 to
       79.4 +- 1.4 (within the seed spread), but the samples are less diverse
-      (mean per-class Frechet distance to the real test images 660 -> 702)
+      (mean per-class Frechet distance to the real test images 660 -> 708)
       and generation is slower (on 2 CPU cores with AMX, in bfloat16:
-      23,300 -> 9,500 images per second; in float32 8,900 -> 5,100).
+      about 31,000 -> 16,000 images per second; in float32 10,000 -> 6,000).
 
     As in the reference: LeakyReLU slope 0.3 and dropout 0.3 in the encoder
     and discriminator, Adam with beta1 = 0.5, one discriminator step per
