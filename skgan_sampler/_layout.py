@@ -145,13 +145,19 @@ class DataLayout:
         Integer dtypes are rounded and clipped (never truncated), so generated
         uint8 images look like their float counterparts.
         """
-        outputs = np.asarray(outputs, dtype=np.float64)
+        outputs = np.asarray(outputs)
         if self.image_shape is not None:
             outputs = outputs.transpose(0, 2, 3, 1)
-        rows = outputs.reshape(len(outputs), int(np.prod(outputs.shape[1:])))
-        centre = (self.data_max + self.data_min) / 2.0
-        rows = np.clip(rows * self._half_range() + centre, self.data_min, self.data_max)
+        # float64 holds the product of a float32 output and the range
+        # exactly. One copy, then in-place arithmetic: temporaries of every
+        # step made this conversion an eighth of generation's time.
+        rows = np.array(outputs, dtype=np.float64, order="C")
+        rows = rows.reshape(len(rows), -1)
+        rows *= self._half_range()
+        rows += (self.data_max + self.data_min) / 2.0
+        # The training range lies within the dtype's, so clipping to it
+        # before rounding keeps integers in range.
+        np.clip(rows, self.data_min, self.data_max, out=rows)
         if np.issubdtype(self.dtype, np.integer):
-            info = np.iinfo(self.dtype)
-            rows = np.clip(np.rint(rows), info.min, info.max)
+            np.rint(rows, out=rows)
         return rows.astype(self.dtype)

@@ -62,6 +62,40 @@ def test_round_trip_restores_uint8_images_exactly(X, image_shape):
     np.testing.assert_array_equal(restored, X)
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    arrays(
+        np.float32,
+        st.tuples(st.integers(1, 5), st.just(12)),
+        elements=st.floats(-1.5, 1.5, width=32),
+    ),
+    st.sampled_from([(3, 2, 2), (3, 4, 1)]),
+    st.integers(0, 254),
+    st.integers(1, 255),
+    st.sampled_from([np.uint8, np.int16, np.float32, np.float64]),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_from_network_is_the_scaled_clipped_output_and_leaves_it_alone(
+    flat_outputs, image_shape, data_min, span, dtype, output_dtype
+):
+    data_max = min(data_min + span, 255)
+    X = np.array([[data_min] * 12, [data_max] * 12]).astype(dtype)
+    layout = DataLayout.from_data(X, image_shape)
+    height, width, channels = image_shape
+    outputs = flat_outputs.astype(output_dtype).reshape(-1, channels, height, width)
+    before = outputs.copy()
+    restored = layout.from_network(outputs)
+    np.testing.assert_array_equal(outputs, before)
+    # The conversion in float64 arithmetic, one step at a time.
+    half, centre = (data_max - data_min) / 2.0, (data_max + data_min) / 2.0
+    rows = outputs.astype(np.float64).transpose(0, 2, 3, 1).reshape(len(outputs), 12)
+    expected = np.clip(rows * half + centre, data_min, data_max)
+    if np.issubdtype(dtype, np.integer):
+        expected = np.rint(expected)
+    assert restored.dtype == dtype
+    np.testing.assert_array_equal(restored, expected.astype(dtype))
+
+
 def test_split_and_restore_array_shape():
     images = np.zeros((5, 4, 3, 2))
     rows, shape = split_array_shape(images)
