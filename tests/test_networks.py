@@ -1,5 +1,7 @@
 """Networks size themselves from the input."""
 
+import copy
+
 import pytest
 import torch
 
@@ -9,6 +11,7 @@ from skgan_sampler._networks import (
     Dropout,
     PhaseConvTranspose2d,
     build_encoder,
+    channels_last_inference_copy,
     downsampled_sizes,
 )
 
@@ -123,3 +126,52 @@ def test_conditional_discriminator_gradients_repeat_exactly():
     first = label_gradients()
     for _ in range(20):
         assert torch.equal(first, label_gradients())
+
+
+def _with_trained_batch_norms(network):
+    """``network`` in eval mode with BatchNorm statistics a fit could leave."""
+    generator = torch.Generator().manual_seed(0)
+    for module in network.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            n = module.num_features
+            module.running_mean.copy_(torch.randn(n, generator=generator))
+            module.running_var.copy_(torch.rand(n, generator=generator) + 0.1)
+            module.weight.data.copy_(torch.randn(n, generator=generator))
+            module.bias.data.copy_(torch.randn(n, generator=generator))
+    return network.eval()
+
+
+@pytest.mark.parametrize("network_shape", [(1, 28, 28), (3, 8, 8), (2, 13, 27)])
+def test_inference_copy_of_a_decoder_is_the_same_function(network_shape):
+    torch.manual_seed(0)
+    decoder = _with_trained_batch_norms(Decoder(network_shape, 6))
+    fitted = copy.deepcopy(decoder.state_dict())
+    inference = channels_last_inference_copy(decoder)
+    kinds = {type(m) for m in inference.modules()}
+    assert torch.nn.BatchNorm2d not in kinds and torch.nn.Unflatten not in kinds
+    z = torch.randn(5, 6)
+    with torch.no_grad():
+        out = inference(z)
+        torch.testing.assert_close(out, decoder(z), rtol=1e-5, atol=1e-5)
+    assert out.is_contiguous(memory_format=torch.channels_last)
+    for name, value in decoder.state_dict().items():
+        torch.testing.assert_close(value, fitted[name], rtol=0, atol=0)
+
+
+def test_inference_copy_keeps_what_it_cannot_fold():
+    torch.manual_seed(0)
+    network = _with_trained_batch_norms(
+        torch.nn.Sequential(
+            torch.nn.BatchNorm2d(2),
+            torch.nn.Conv2d(2, 3, 3),
+            torch.nn.ReLU(),
+            torch.nn.BatchNorm2d(3),
+            torch.nn.Flatten(),
+            torch.nn.Unflatten(1, (3, 4, 4)),
+        )
+    )
+    inference = channels_last_inference_copy(network)
+    assert [type(m) for m in inference] == [type(m) for m in network]
+    x = torch.randn(2, 2, 6, 6)
+    with torch.no_grad():
+        torch.testing.assert_close(inference(x), network(x), rtol=0, atol=0)
