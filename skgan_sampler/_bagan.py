@@ -263,7 +263,7 @@ class BAGANSampler(BaseGANSampler):
       79.4 +- 1.4 (within the seed spread), but the samples are less diverse
       (mean per-class Frechet distance to the real test images 660 -> 708)
       and generation is slower (on 2 CPU cores with AMX, in bfloat16:
-      about 31,000 -> 16,000 images per second; in float32 10,000 -> 6,000).
+      about 41,000 -> 21,000 images per second; in float32 10,500 -> 6,500).
 
     As in the reference: LeakyReLU slope 0.3 and dropout 0.3 in the encoder
     and discriminator, Adam with beta1 = 0.5, one discriminator step per
