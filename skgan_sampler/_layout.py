@@ -152,7 +152,7 @@ class DataLayout:
         # exactly. One copy, then in-place arithmetic: temporaries of every
         # step made this conversion an eighth of generation's time.
         rows = np.array(outputs, dtype=np.float64, order="C")
-        rows = rows.reshape(len(rows), -1)
+        rows = rows.reshape(len(rows), int(np.prod(rows.shape[1:])))
         rows *= self._half_range()
         rows += (self.data_max + self.data_min) / 2.0
         # The training range lies within the dtype's, so clipping to it
