@@ -299,7 +299,7 @@ def channels_last_inference_copy(network: nn.Module) -> nn.Module:
         for index, layer in enumerate(list(sequential)):
             if isinstance(layer, nn.BatchNorm2d):
                 _fold_batch_norm(sequential, index)
-            elif isinstance(layer, nn.Unflatten) and len(layer.unflattened_size) == 3:
+            elif isinstance(layer, nn.Unflatten):
                 _unflatten_channels_last(sequential, index)
     return network.to(memory_format=torch.channels_last)
 
@@ -317,11 +317,13 @@ def _fold_batch_norm(sequential: nn.Sequential, index: int) -> None:
 
 def _unflatten_channels_last(sequential: nn.Sequential, index: int) -> None:
     unflatten = sequential[index]
+    if unflatten.dim != 1 or len(unflatten.unflattened_size) != 3:
+        return
     linear_index = index - 1
     while linear_index >= 0 and isinstance(sequential[linear_index], _ELEMENTWISE):
         linear_index -= 1
     linear = sequential[linear_index] if linear_index >= 0 else None
-    if unflatten.dim != 1 or not isinstance(linear, nn.Linear):
+    if not isinstance(linear, nn.Linear):
         return
     channels, height, width = unflatten.unflattened_size
     # Output feature (c, h, w) moves to position (h, w, c).
