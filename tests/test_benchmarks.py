@@ -18,6 +18,7 @@ sys.path.insert(0, str(BENCHMARKS))
 import _protocols  # noqa: E402
 import _report  # noqa: E402
 import configs  # noqa: E402
+import draw_variants  # noqa: E402
 import run  # noqa: E402
 
 # One-epoch everything: these tests check the runner, not the samplers.
@@ -364,3 +365,70 @@ def test_cost_table_keeps_machines_apart(finished_run, tmp_path):
     # Both machines' times doubled together, so the ratio to SMOTE is equal.
     ratios = [row.split("|")[5].strip() for row in bagan_rows]
     assert ratios[0] == ratios[1] != "—"
+
+
+@pytest.fixture(scope="module")
+def fitted_digits_bagan():
+    from sklearn.datasets import load_digits
+    from sklearn.utils import Bunch
+
+    from skgan_sampler import BAGANSampler
+
+    X, y = load_digits(return_X_y=True)
+    keep = (y < 3) & ((y == 0) | (np.arange(len(y)) % 4 == 0))
+    data = Bunch(X_train=X[keep], y_train=y[keep])
+    sampler = BAGANSampler(
+        image_shape=(8, 8), ae_epochs=1, gan_epochs=1, latent_dim=4, random_state=0
+    )
+    resampled = sampler.fit_resample(data.X_train, data.y_train)
+    return {"sampler": sampler, "resampled": resampled, "fit_seconds": 0.0}, data
+
+
+@pytest.mark.parametrize("variant", draw_variants.VARIANTS)
+def test_draw_variants_balance_and_keep_the_originals(fitted_digits_bagan, variant):
+    fitted, data = fitted_digits_bagan
+    means = fitted["sampler"].class_latent_means_.copy()
+    covariances = fitted["sampler"].class_latent_covariances_.copy()
+    X_fit, y_fit = draw_variants.resampled(fitted, data, variant, seed=0)
+    n_real = len(data.y_train)
+    np.testing.assert_array_equal(X_fit[:n_real], data.X_train)
+    np.testing.assert_array_equal(y_fit[:n_real], data.y_train)
+    _, counts = np.unique(y_fit, return_counts=True)
+    assert set(counts) == {np.bincount(data.y_train).max()}
+    # The fitted sampler is left as it was.
+    np.testing.assert_array_equal(fitted["sampler"].class_latent_means_, means)
+    np.testing.assert_array_equal(
+        fitted["sampler"].class_latent_covariances_, covariances
+    )
+
+
+def test_confident_half_keeps_the_most_confident_draws(fitted_digits_bagan):
+    fitted, _ = fitted_digits_bagan
+    sampler = fitted["sampler"]
+    kept = draw_variants.synthetic_rows(sampler, 2, 10, "confident-half", 7)
+    candidates = sampler.generate(np.full(20, 2), random_state=7)
+    confidence = draw_variants.class_probabilities(sampler, candidates)[:, 2]
+    assert (
+        draw_variants.class_probabilities(sampler, kept)[:, 2].min()
+        == (np.sort(confidence)[-10])
+    )
+    assert len(kept) == 10
+
+
+def test_synthetic_separability_tells_copies_from_shifted_rows(fitted_digits_bagan):
+    _, data = fitted_digits_bagan
+    # Digits' 0-16 as 0-240 grey levels, the scale of real image data.
+    images = (data.X_train * 15).astype(np.uint8)
+    data = type(data)(X_train=images, y_train=data.y_train)
+    minority = data.y_train != 0
+    real, labels = images[minority], data.y_train[minority]
+    copies = (np.concatenate([images, real]), np.r_[data.y_train, labels])
+    brighter = (
+        np.concatenate([images, np.clip(real.astype(int) + 64, 0, 255)]),
+        np.r_[data.y_train, labels],
+    )
+    same = draw_variants.synthetic_separability(data, *copies)
+    shifted = draw_variants.synthetic_separability(data, *brighter)
+    assert set(same) == set(shifted) == {"1", "2"}
+    assert max(same.values()) < 0.6
+    assert min(shifted.values()) > 0.9
