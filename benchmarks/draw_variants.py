@@ -15,13 +15,19 @@ synthetic rows:
 * ``wide-latent``: ``generate`` with every class covariance doubled, so the
   latents spread further from the class means.
 
+``--sampler-params`` fits the sampler with other parameters (e.g. more GAN
+epochs), cached apart from the defaults.
+
 Then protocol (a) of the benchmark (SmallCNN, ``--cnn-epochs``, and the
 cheap model) on the balanced test set, unless ``--separability-only``; and,
 in seconds, how well a linear model tells each oversampled class's real
 training images from its synthetic ones (3-fold cross-validated accuracy of
-a logistic regression on the pixels; 0.5 means it cannot). Appends one JSON
-line per (variant, seed) to ``--output`` (with per-class recall) and prints
-a Markdown table.
+a logistic regression on the pixels; 0.5 means it cannot), and each class's
+real training images from the fitted generator's reconstructions of them,
+``generator_(encoder_(x))``: that locates what gives the samples away in the
+generator itself rather than in where the latents are drawn. Appends one
+JSON line per (variant, seed) to ``--output`` (with per-class recall) and
+prints a Markdown table.
 The variants are probes of what limits the downstream result, not options
 of the samplers.
 
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import pickle
 import time
@@ -52,20 +59,35 @@ WIDE_LATENT_FACTOR = 2.0
 DATASET = DatasetSpec(name="fashion_mnist-gamo", source="fashion_mnist", profile="gamo")
 
 
-def fitted_sampler(method, data, seed, cache_dir):
+def cache_name(method, seed, sampler_params):
+    """The cache file of a fit; parameters other than the defaults get a hash."""
+    if not sampler_params:
+        return f"{method}_seed{seed}.pkl"
+    key = hashlib.sha256(json.dumps(sampler_params, sort_keys=True).encode())
+    return f"{method}_seed{seed}_{key.hexdigest()[:10]}.pkl"
+
+
+def fitted_sampler(method, data, seed, cache_dir, sampler_params=None):
     """The sampler fitted on ``data`` and its ``fit_resample`` output.
 
+    ``sampler_params`` override the benchmark's settings of the sampler.
     GAN samplers are cached in ``cache_dir``; SMOTE is refitted (seconds)
     on float32 rows, as in the benchmark's cells.
     """
-    path = cache_dir / f"{method}_seed{seed}.pkl"
+    sampler_params = sampler_params or {}
+    path = cache_dir / cache_name(method, seed, sampler_params)
     if path.exists():
         return pickle.loads(path.read_bytes())
     sampler = build_sampler(
         method,
         image_shape=data.image_shape,
         seed=seed,
-        experiment=Experiment(dataset=DATASET, seeds=(seed,), methods=(method,)),
+        experiment=Experiment(
+            dataset=DATASET,
+            seeds=(seed,),
+            methods=(method,),
+            sampler_params={method: sampler_params},
+        ),
     )
     X_train = data.X_train
     if method == "SMOTE":
@@ -152,6 +174,29 @@ def synthetic_separability(data, X_fit, y_fit):
     return accuracies
 
 
+def reconstruction_separability(sampler, data):
+    """Per class, how well a linear model tells real rows from their reconstructions.
+
+    The reconstructions are ``generator_(encoder_(x))`` of every real
+    training row, through the fitted (adversarially trained) generator;
+    scored as in :func:`synthetic_separability`.
+    """
+    layout = sampler.data_layout_
+    network_input = torch.as_tensor(layout.to_network(data.X_train))
+    encoder = copy.deepcopy(sampler.encoder_).eval()
+    generator = copy.deepcopy(sampler.generator_).eval()
+    with torch.no_grad():
+        output = torch.cat(
+            [generator(encoder(chunk)) for chunk in network_input.split(1024)]
+        )
+    reconstructions = layout.from_network(output.numpy())
+    return synthetic_separability(
+        data,
+        np.concatenate([data.X_train, reconstructions]),
+        np.concatenate([data.y_train, data.y_train]),
+    )
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -171,6 +216,12 @@ def main(argv=None) -> None:
         help="skip protocol (a), which trains a SmallCNN (minutes per cell)",
     )
     parser.add_argument(
+        "--sampler-params",
+        type=json.loads,
+        default={},
+        help="JSON object of sampler parameters, e.g. '{\"gan_epochs\": 60}'",
+    )
+    parser.add_argument(
         "--cache-dir",
         type=Path,
         default=Path("benchmarks/runs/draw_variants"),
@@ -182,25 +233,37 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.method == "SMOTE" and args.variants != ["default"]:
         parser.error("--method SMOTE needs --variants default")
+    if not isinstance(args.sampler_params, dict):
+        parser.error(
+            "--sampler-params must be a JSON object, e.g. '{\"gan_epochs\": 60}'"
+        )
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
 
     print(
         f"| {args.method} draws | seed | SmallCNN bal. acc. "
-        "| real vs synthetic, per class |"
+        "| real vs synthetic, per class | real vs reconstructed, per class |"
     )
-    print("|---|---|---|---|")
+    print("|---|---|---|---|---|")
     for variant in args.variants:
         for seed in args.seeds:
             data = load_dataset(DATASET, seed)
-            fitted = fitted_sampler(args.method, data, seed, args.cache_dir)
+            fitted = fitted_sampler(
+                args.method, data, seed, args.cache_dir, args.sampler_params
+            )
             X_fit, y_fit = resampled(fitted, data, variant, seed)
             record = {
                 "method": args.method,
+                "sampler_params": args.sampler_params,
                 "variant": variant,
                 "seed": seed,
                 "fit_seconds": fitted["fit_seconds"],
                 "separability": synthetic_separability(data, X_fit, y_fit),
+                "reconstruction_separability": (
+                    {}
+                    if args.method == "SMOTE"
+                    else reconstruction_separability(fitted["sampler"], data)
+                ),
                 "environment": environment(),
             }
             balanced_accuracy = "-"
@@ -218,12 +281,17 @@ def main(argv=None) -> None:
                 balanced_accuracy = f"{100 * cnn['balanced_accuracy']:.1f}"
             with args.output.open("a") as stream:
                 stream.write(json.dumps(record) + "\n")
-            separability = " ".join(
-                f"{label}: {value:.2f}"
-                for label, value in record["separability"].items()
+            separability, reconstructed = (
+                " ".join(f"{label}: {value:.2f}" for label, value in scores.items())
+                or "-"
+                for scores in (
+                    record["separability"],
+                    record["reconstruction_separability"],
+                )
             )
             print(
-                f"| {variant} | {seed} | {balanced_accuracy} | {separability} |",
+                f"| {variant} | {seed} | {balanced_accuracy} | {separability} "
+                f"| {reconstructed} |",
                 flush=True,
             )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -431,4 +432,45 @@ def test_synthetic_separability_tells_copies_from_shifted_rows(fitted_digits_bag
     shifted = draw_variants.synthetic_separability(data, *brighter)
     assert set(same) == set(shifted) == {"1", "2"}
     assert max(same.values()) < 0.6
+    assert min(shifted.values()) > 0.9
+
+
+def test_cache_names_keep_the_defaults_and_tell_settings_apart():
+    assert draw_variants.cache_name("BAGANSampler", 1, {}) == "BAGANSampler_seed1.pkl"
+    longer = draw_variants.cache_name("BAGANSampler", 1, {"gan_epochs": 60, "a": 1})
+    assert longer == draw_variants.cache_name(
+        "BAGANSampler", 1, {"a": 1, "gan_epochs": 60}
+    )
+    assert longer != draw_variants.cache_name("BAGANSampler", 1, {"gan_epochs": 61})
+    assert longer.startswith("BAGANSampler_seed1_") and longer.endswith(".pkl")
+
+
+class _Brighter(torch.nn.Module):
+    def forward(self, images):
+        return torch.clamp(images + 0.5, max=1.0)
+
+
+def test_reconstruction_separability_tells_faithful_from_shifted_generators():
+    from sklearn.datasets import load_digits
+    from sklearn.utils import Bunch
+
+    from skgan_sampler import BAGANSampler
+
+    X, y = load_digits(return_X_y=True)
+    keep = y < 3
+    # Digits' 0-16 as 0-240 grey levels, the scale of real image data.
+    data = Bunch(X_train=(X[keep] * 15).astype(np.uint8), y_train=y[keep])
+    sampler = BAGANSampler(
+        image_shape=(8, 8), ae_epochs=1, gan_epochs=1, latent_dim=4, random_state=0
+    )
+    sampler.fit_resample(data.X_train, data.y_train)
+    # Identity networks reconstruct every row exactly; a brightening
+    # generator reconstructs every row shifted.
+    sampler.encoder_ = torch.nn.Identity()
+    sampler.generator_ = torch.nn.Identity()
+    faithful = draw_variants.reconstruction_separability(sampler, data)
+    sampler.generator_ = _Brighter()
+    shifted = draw_variants.reconstruction_separability(sampler, data)
+    assert set(faithful) == set(shifted) == {"0", "1", "2"}
+    assert max(faithful.values()) < 0.6
     assert min(shifted.values()) > 0.9
