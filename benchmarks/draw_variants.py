@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import hashlib
 import json
 import pickle
 import time
@@ -49,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _protocols import build_sampler, downstream, environment, load_dataset
+from _protocols import _hash, build_sampler, downstream, environment, load_dataset
 from configs import DatasetSpec, Experiment
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
@@ -63,8 +62,7 @@ def cache_name(method, seed, sampler_params):
     """The cache file of a fit; parameters other than the defaults get a hash."""
     if not sampler_params:
         return f"{method}_seed{seed}.pkl"
-    key = hashlib.sha256(json.dumps(sampler_params, sort_keys=True).encode())
-    return f"{method}_seed{seed}_{key.hexdigest()[:10]}.pkl"
+    return f"{method}_seed{seed}_{_hash(sampler_params)}.pkl"
 
 
 def fitted_sampler(method, data, seed, cache_dir, sampler_params=None):
@@ -104,14 +102,20 @@ def fitted_sampler(method, data, seed, cache_dir, sampler_params=None):
     return fitted
 
 
+def network_outputs(sampler, network, rows):
+    """``network``'s outputs on ``rows``, through the sampler's data layout.
+
+    Runs a copy in eval mode, so the fitted network keeps its mode.
+    """
+    network_input = torch.as_tensor(sampler.data_layout_.to_network(rows))
+    network = copy.deepcopy(network).eval()
+    with torch.no_grad():
+        return torch.cat([network(chunk) for chunk in network_input.split(1024)])
+
+
 def class_probabilities(sampler, rows):
     """The discriminator's softmax over the class outputs ("fake" left out)."""
-    network_input = torch.as_tensor(sampler.data_layout_.to_network(rows))
-    discriminator = copy.deepcopy(sampler.discriminator_).eval()
-    with torch.no_grad():
-        logits = torch.cat(
-            [discriminator(chunk) for chunk in network_input.split(1024)]
-        )
+    logits = network_outputs(sampler, sampler.discriminator_, rows)
     return torch.softmax(logits[:, :-1], dim=1).numpy()
 
 
@@ -181,15 +185,9 @@ def reconstruction_separability(sampler, data):
     training row, through the fitted (adversarially trained) generator;
     scored as in :func:`synthetic_separability`.
     """
-    layout = sampler.data_layout_
-    network_input = torch.as_tensor(layout.to_network(data.X_train))
-    encoder = copy.deepcopy(sampler.encoder_).eval()
-    generator = copy.deepcopy(sampler.generator_).eval()
-    with torch.no_grad():
-        output = torch.cat(
-            [generator(encoder(chunk)) for chunk in network_input.split(1024)]
-        )
-    reconstructions = layout.from_network(output.numpy())
+    autoencoder = torch.nn.Sequential(sampler.encoder_, sampler.generator_)
+    output = network_outputs(sampler, autoencoder, data.X_train)
+    reconstructions = sampler.data_layout_.from_network(output.numpy())
     return synthetic_separability(
         data,
         np.concatenate([data.X_train, reconstructions]),
