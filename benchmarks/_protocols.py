@@ -57,6 +57,7 @@ from skgan_sampler.datasets import (
     make_imbalanced,
 )
 from skgan_sampler.metrics import imbalanced_scores
+from skgan_sampler.preprocessing import make_float_pipeline
 
 #: The feature extractor of protocol (c), as the report names it.
 FEATURE_EXTRACTOR = (
@@ -444,9 +445,12 @@ def build_sampler(
 ) -> Any:
     """The unfitted sampler of a method, or None for no resampling.
 
-    imbalanced-learn's neighbour-based samplers keep their defaults except
-    that the number of neighbours is lowered to ``smallest_count - 1`` when
-    the smallest class is too small for the default 5 (tiny profiles only).
+    imbalanced-learn's samplers come inside
+    :func:`skgan_sampler.preprocessing.make_float_pipeline`: they
+    interpolate in the input's dtype, which wraps around on uint8 images.
+    Their neighbour-based samplers keep their defaults except that the
+    number of neighbours is lowered to ``smallest_count - 1`` when the
+    smallest class is too small for the default 5 (tiny profiles only).
     GAN samplers get ``image_shape``, ``random_state=seed`` and
     ``generation_precision="float32"``, then the experiment's ``gan_params``
     (those the sampler has) and its per-method ``sampler_params``;
@@ -464,7 +468,7 @@ def build_sampler(
         elif method == "ADASYN":
             kwargs["n_neighbors"] = neighbours
         kwargs.update(experiment.sampler_params.get(method, {}))
-        return getattr(over_sampling, method)(**kwargs)
+        return make_float_pipeline(getattr(over_sampling, method)(**kwargs))
     cls = _gan_class(method)
     # Samples in float32, so that no figure depends on whether the machine
     # has AMX (where the default generation_precision autocasts to bfloat16);
@@ -773,13 +777,6 @@ def run_cell(cell: Cell, reference: dict[str, Any] | None = None) -> dict[str, A
         experiment=exp,
         smallest_count=int(data.train_counts.min()),
     )
-    # imbalanced-learn's samplers get float32 rows: they would truncate
-    # interpolated uint8 pixels. GAN samplers get the images as they are and
-    # give back uint8, rounded.
-    X_in = data.X_train
-    if sampler is not None and not is_gan_method(method):
-        X_in = np.asarray(X_in, dtype=np.float32)
-
     cost: dict[str, Any] = {
         "fit_seconds": None,
         "peak_rss_delta_mb": None,
@@ -795,7 +792,7 @@ def run_cell(cell: Cell, reference: dict[str, Any] | None = None) -> dict[str, A
             torch.cuda.reset_peak_memory_stats()
         with PeakMemory() as memory:
             start = time.perf_counter()
-            X_fit, y_fit = sampler.fit_resample(X_in, data.y_train)
+            X_fit, y_fit = sampler.fit_resample(data.X_train, data.y_train)
             cost["fit_seconds"] = time.perf_counter() - start
         cost["peak_rss_delta_mb"] = memory.delta_mb
         cost["peak_rss_mb"] = memory.peak_mb

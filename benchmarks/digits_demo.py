@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from imblearn.datasets import make_imbalance
 from imblearn.over_sampling import SMOTE
-from imblearn.pipeline import Pipeline
+from imblearn.pipeline import make_pipeline
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -32,6 +32,7 @@ from skgan_sampler import (
     SmallCNN,
 )
 from skgan_sampler.metrics import imbalanced_scores
+from skgan_sampler.preprocessing import make_float_pipeline
 
 IMAGE_SHAPE = (8, 8)
 KEPT_FRACTION = {3: 0.05, 5: 0.2, 8: 0.5}
@@ -55,12 +56,26 @@ def make_data(seed: int):
     return X_train, X_test, y_train, y_test
 
 
-def make_samplers(seed: int) -> dict:
+def make_pipelines(seed: int, cnn_epochs: int) -> dict:
+    """Each method's pipeline, ending in a fresh ``SmallCNN``.
+
+    imbalanced-learn's SMOTE interpolates in the input's dtype, which wraps
+    around on the uint8 images, so its pipeline casts the rows to float
+    first; the package's samplers take the uint8 rows as they are.
+    """
+
+    def classifier():
+        return SmallCNN(image_shape=IMAGE_SHAPE, epochs=cnn_epochs, random_state=seed)
+
     return {
-        "no resampling": None,
-        "SMOTE": SMOTE(random_state=seed, k_neighbors=1),
+        "no resampling": make_pipeline(classifier()),
+        "SMOTE": make_float_pipeline(
+            SMOTE(random_state=seed, k_neighbors=1), classifier()
+        ),
         **{
-            sampler.__name__: sampler(image_shape=IMAGE_SHAPE, random_state=seed)
+            sampler.__name__: make_pipeline(
+                sampler(image_shape=IMAGE_SHAPE, random_state=seed), classifier()
+            )
             for sampler in (BAGANSampler, BAGANGPSampler, SCDLGANSampler, GAMOSampler)
         },
     }
@@ -120,23 +135,16 @@ def main(argv=None):
     print(header)
     print("-" * len(header))
     fitted_samplers = {}
-    for name, sampler in make_samplers(args.seed).items():
-        classifier = SmallCNN(
-            image_shape=IMAGE_SHAPE, epochs=args.cnn_epochs, random_state=args.seed
-        )
-        steps = (
-            [("clf", classifier)]
-            if sampler is None
-            else [("sampler", sampler), ("clf", classifier)]
-        )
+    for name, pipeline in make_pipelines(args.seed, args.cnn_epochs).items():
         start = time.perf_counter()
-        pipeline = Pipeline(steps).fit(X_train, y_train)
+        pipeline.fit(X_train, y_train)
         elapsed = time.perf_counter() - start
         scores = imbalanced_scores(y_test, pipeline.predict(X_test))
         print(
             f"{name:<16}{scores['balanced_accuracy']:>10.3f}{scores['macro_f1']:>10.3f}"
             f"{scores['geometric_mean']:>9.3f}{elapsed:>9.1f}"
         )
+        sampler = pipeline.steps[-2][1] if len(pipeline.steps) > 1 else None
         if hasattr(sampler, "generate"):
             fitted_samplers[name] = sampler
 

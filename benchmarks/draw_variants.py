@@ -87,11 +87,8 @@ def fitted_sampler(method, data, seed, cache_dir, sampler_params=None):
             sampler_params={method: sampler_params},
         ),
     )
-    X_train = data.X_train
-    if method == "SMOTE":
-        X_train = X_train.astype(np.float32)
     start = time.perf_counter()
-    resampled = sampler.fit_resample(X_train, data.y_train)
+    resampled = sampler.fit_resample(data.X_train, data.y_train)
     fitted = {
         "sampler": sampler,
         "resampled": resampled,
