@@ -4,9 +4,11 @@
 # License: MIT
 
 import dataclasses
+import functools
 import gzip
 import hashlib
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +19,12 @@ from skgan_sampler import datasets
 from skgan_sampler.datasets import (
     DEEPSMOTE_CIFAR10_PROFILE,
     GAMO_PROFILE,
+    _catalog,
+    _files,
+    _home,
+    _loaders,
     balanced_subset,
+    get_data_home,
     load_cifar10_jpeg,
     load_fashion_mnist,
     load_mnist,
@@ -55,26 +62,36 @@ def _tiny_arrays(n_train=12, n_test=5, shape=(28, 28), seed=0):
     }
 
 
-def _isolate(monkeypatch):
-    """Make only data_home and SKGAN_SAMPLER_DATA visible to the loaders."""
+def _isolate(monkeypatch, tmp_path):
+    """Unset SKGAN_SAMPLER_DATA, drop system folders, return a fresh HOME.
+
+    Without system folders, a machine with Debian's Fashion-MNIST package
+    behaves like one without it.
+    """
     monkeypatch.delenv(datasets.DATA_ENV_VAR, raising=False)
-    monkeypatch.setattr(datasets, "_default_search_dirs", lambda spec: [])
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    for name, spec in _catalog.DATASETS.items():
+        monkeypatch.setitem(
+            _catalog.DATASETS, name, dataclasses.replace(spec, system_dirs=())
+        )
+    return home
 
 
 def _trust_files(monkeypatch, name, paths):
     """Make the spec of ``name`` expect the sha256 of the given npz files."""
-    spec = datasets._DATASETS[name]
+    spec = _catalog.DATASETS[name]
     npz_files = tuple(
         (path.name, hashlib.sha256(path.read_bytes()).hexdigest()) for path in paths
     )
     monkeypatch.setitem(
-        datasets._DATASETS, name, dataclasses.replace(spec, npz_files=npz_files)
+        _catalog.DATASETS, name, dataclasses.replace(spec, npz_files=npz_files)
     )
 
 
-def _write_fake_fashion_npz(folder, arrays=None):
+def _write_fake_npz(folder, name="fashion_mnist", arrays=None):
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "fashion_mnist.npz"
+    path = folder / f"{name}.npz"
     np.savez(path, **(arrays if arrays is not None else _tiny_arrays()))
     return path
 
@@ -82,7 +99,7 @@ def _write_fake_fashion_npz(folder, arrays=None):
 def _write_idx_dir(folder, arrays, compress=True):
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, key in zip(IDX_NAMES, datasets._XY_KEYS, strict=True):
+    for name, key in zip(IDX_NAMES, _files.XY_KEYS, strict=True):
         raw = _idx_bytes(arrays[key].astype(np.uint8))
         path = folder / (name + ".gz" if compress else name)
         path.write_bytes(gzip.compress(raw) if compress else raw)
@@ -297,7 +314,7 @@ def test_read_idx_uint8(tmp_path, compress):
     assert raw[:8] == b"\x00\x00\x08\x03\x00\x00\x00\x02"
     path = tmp_path / ("images.gz" if compress else "images")
     path.write_bytes(gzip.compress(raw) if compress else raw)
-    out = datasets._read_idx(path)
+    out = _files.read_idx(path)
     assert out.dtype == np.uint8 and out.shape == (2, 3, 4)
     np.testing.assert_array_equal(out, images)
     out[0, 0, 0] = 7  # writable copy
@@ -307,13 +324,13 @@ def test_read_idx_big_endian_types(tmp_path):
     labels = np.array([1, -2, 300, 70000], dtype=np.int32)
     path = tmp_path / "labels"
     path.write_bytes(_idx_bytes(labels, code=0x0C, dtype=">i4"))
-    out = datasets._read_idx(path)
+    out = _files.read_idx(path)
     assert out.dtype == np.dtype(np.int32) and out.dtype.isnative
     np.testing.assert_array_equal(out, labels)
 
     values = np.array([[0.5, -1.25]], dtype=np.float64)
     path.write_bytes(_idx_bytes(values, code=0x0E, dtype=">f8"))
-    np.testing.assert_array_equal(datasets._read_idx(path), values)
+    np.testing.assert_array_equal(_files.read_idx(path), values)
 
 
 def test_read_idx_errors(tmp_path):
@@ -321,30 +338,30 @@ def test_read_idx_errors(tmp_path):
     raw = _idx_bytes(np.zeros((2, 2), dtype=np.uint8))
     path.write_bytes(raw[:-1])
     with pytest.raises(ValueError, match="announces 4"):
-        datasets._read_idx(path)
+        _files.read_idx(path)
     path.write_bytes(b"\x01\x00\x08\x01" + raw[4:])
     with pytest.raises(ValueError, match="bad magic"):
-        datasets._read_idx(path)
+        _files.read_idx(path)
     path.write_bytes(b"\x00\x00\x07\x01\x00\x00\x00\x01\x00")
     with pytest.raises(ValueError, match="unknown IDX data type"):
-        datasets._read_idx(path)
+        _files.read_idx(path)
 
 
 def test_load_fashion_mnist_from_idx_dir(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
+    _isolate(monkeypatch, tmp_path)
     arrays = _tiny_arrays()
     written = _write_idx_dir(tmp_path / "idx", arrays)
-    spec = datasets._DATASETS["fashion_mnist"]
+    spec = _catalog.DATASETS["fashion_mnist"]
     trusted = tuple(
         (name, sha) for name, (_, sha) in zip(IDX_NAMES, written, strict=True)
     )
     monkeypatch.setitem(
-        datasets._DATASETS,
+        _catalog.DATASETS,
         "fashion_mnist",
         dataclasses.replace(spec, idx_files=trusted),
     )
     data = load_fashion_mnist(data_home=tmp_path / "idx")
-    for key in datasets._XY_KEYS:
+    for key in _files.XY_KEYS:
         np.testing.assert_array_equal(data[key], arrays[key])
     assert data.X_train.dtype == np.uint8 and data.y_train.dtype == np.int64
     assert data.image_shape == (28, 28)
@@ -352,9 +369,9 @@ def test_load_fashion_mnist_from_idx_dir(tmp_path, monkeypatch):
 
 
 def test_load_fashion_mnist_idx_hash_mismatch(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
+    _isolate(monkeypatch, tmp_path)
     _write_idx_dir(tmp_path, _tiny_arrays(), compress=False)
-    expected = datasets._DATASETS["fashion_mnist"].idx_files[0][1]
+    expected = _catalog.DATASETS["fashion_mnist"].idx_files[0][1]
     with pytest.raises(ValueError, match=f"sha256 mismatch.*expected {expected}"):
         load_fashion_mnist(data_home=tmp_path)
 
@@ -365,10 +382,10 @@ def test_load_fashion_mnist_idx_hash_mismatch(tmp_path, monkeypatch):
 
 
 def test_sha256_mismatch_names_file_and_hashes(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
-    path = _write_fake_fashion_npz(tmp_path)
+    _isolate(monkeypatch, tmp_path)
+    path = _write_fake_npz(tmp_path)
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    expected = datasets._DATASETS["fashion_mnist"].npz_files[0][1]
+    expected = _catalog.DATASETS["fashion_mnist"].npz_files[0][1]
     with pytest.raises(ValueError) as excinfo:
         load_fashion_mnist(data_home=tmp_path)
     message = str(excinfo.value)
@@ -377,10 +394,10 @@ def test_sha256_mismatch_names_file_and_hashes(tmp_path, monkeypatch):
 
 
 def test_load_npz_bunch_and_return_X_y(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
+    _isolate(monkeypatch, tmp_path)
     arrays = _tiny_arrays()
     # data_home laid out like shared/data: the file is in a sub-folder
-    path = _write_fake_fashion_npz(tmp_path / "fashion_mnist", arrays)
+    path = _write_fake_npz(tmp_path / "fashion_mnist", arrays=arrays)
     _trust_files(monkeypatch, "fashion_mnist", [path])
     data = load_fashion_mnist(data_home=tmp_path)
     assert set(data) >= {"X_train", "y_train", "X_test", "y_test", "DESCR"}
@@ -391,23 +408,23 @@ def test_load_npz_bunch_and_return_X_y(tmp_path, monkeypatch):
         data_home=tmp_path, return_X_y=True
     )
     for got, key in zip(
-        (X_train, y_train, X_test, y_test), datasets._XY_KEYS, strict=True
+        (X_train, y_train, X_test, y_test), _files.XY_KEYS, strict=True
     ):
         np.testing.assert_array_equal(got, arrays[key])
 
 
 def test_npz_missing_arrays(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
+    _isolate(monkeypatch, tmp_path)
     arrays = _tiny_arrays()
     del arrays["y_test"]
-    path = _write_fake_fashion_npz(tmp_path, arrays)
+    path = _write_fake_npz(tmp_path, arrays=arrays)
     _trust_files(monkeypatch, "fashion_mnist", [path])
     with pytest.raises(ValueError, match="lack the arrays.*y_test"):
         load_fashion_mnist(data_home=tmp_path)
 
 
 def test_cifar_jpeg_descr_and_two_files(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
+    _isolate(monkeypatch, tmp_path)
     arrays = _tiny_arrays(shape=(32, 32, 3))
     train = tmp_path / "cifar10_jpeg_train_1000_per_class.npz"
     test = tmp_path / "cifar10_jpeg_test.npz"
@@ -425,44 +442,96 @@ def test_cifar_jpeg_descr_and_two_files(tmp_path, monkeypatch):
     assert "JPEG" in load_cifar10_jpeg.__doc__
 
 
-def test_env_var_lookup(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
-    path = _write_fake_fashion_npz(tmp_path / "root" / "fashion_mnist")
-    _trust_files(monkeypatch, "fashion_mnist", [path])
-    monkeypatch.setenv(datasets.DATA_ENV_VAR, str(tmp_path / "root"))
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    # data_home is searched first, then the environment variable
-    data = load_fashion_mnist(data_home=empty)
-    assert data.filenames == [str(path)]
+# --------------------------------------------------------------------------
+# where the data is looked for
+# --------------------------------------------------------------------------
 
 
-def test_candidate_dirs_order(tmp_path, monkeypatch):
+def test_get_data_home_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv(datasets.DATA_ENV_VAR, str(tmp_path / "env"))
-    monkeypatch.chdir(tmp_path / ".")
-    spec = datasets._DATASETS["fashion_mnist"]
-    dirs = datasets._candidate_dirs(spec, tmp_path / "home")
-    assert dirs[:3] == [
-        tmp_path / "home",
-        tmp_path / "home" / "fashion_mnist",
-        tmp_path / "env" / "fashion_mnist",
+    # the argument first, then the environment variable, then the default
+    assert get_data_home(tmp_path / "arg") == tmp_path / "arg"
+    assert get_data_home(str(tmp_path / "arg")) == tmp_path / "arg"
+    assert get_data_home() == tmp_path / "env"
+    monkeypatch.setenv(datasets.DATA_ENV_VAR, "")  # empty counts as unset
+    assert get_data_home() == tmp_path / "home" / "skgan_sampler_data"
+    monkeypatch.delenv(datasets.DATA_ENV_VAR)
+    default = get_data_home()
+    assert isinstance(default, Path)
+    assert default == tmp_path / "home" / "skgan_sampler_data"
+    assert not default.exists()  # never created
+
+
+def test_get_data_home_expands_user(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert get_data_home("~/data") == tmp_path / "data"
+    monkeypatch.setenv(datasets.DATA_ENV_VAR, "~/env_data")
+    assert get_data_home() == tmp_path / "env_data"
+
+
+def test_candidate_dirs_order(tmp_path):
+    spec = _catalog.DATASETS["fashion_mnist"]
+    home = tmp_path / "home"
+    dirs = _loaders._candidate_dirs(spec, home)
+    assert dirs == [
+        home,
+        home / "fashion_mnist",
+        Path("/usr/share/datasets/fashion-mnist"),
     ]
-    assert dirs[3] == tmp_path.parent / "shared" / "data" / "fashion_mnist"
-    repo_shared = datasets._REPO_ROOT.parent / "shared" / "data" / "fashion_mnist"
-    assert repo_shared in dirs
-    assert dirs[-1] == datasets.Path("/usr/share/datasets/fashion-mnist")
-    assert len(dirs) == len(set(dirs))
-    mnist_dirs = datasets._candidate_dirs(datasets._DATASETS["mnist"], None)
+    # folders are normalized, and each is searched once
+    same = _loaders._candidate_dirs(
+        dataclasses.replace(spec, system_dirs=(str(home),)), home / "." / "x" / ".."
+    )
+    assert same == [home, home / "fashion_mnist"]
+    mnist_dirs = _loaders._candidate_dirs(_catalog.DATASETS["mnist"], home)
     assert not any("fashion" in str(d) for d in mnist_dirs)
 
 
-def test_cwd_relative_lookup(tmp_path, monkeypatch):
-    monkeypatch.delenv(datasets.DATA_ENV_VAR, raising=False)
-    path = _write_fake_fashion_npz(tmp_path / "shared" / "data" / "fashion_mnist")
+def test_env_var_lookup(tmp_path, monkeypatch):
+    _isolate(monkeypatch, tmp_path)
+    path = _write_fake_npz(tmp_path / "root" / "fashion_mnist")
     _trust_files(monkeypatch, "fashion_mnist", [path])
+    monkeypatch.setenv(datasets.DATA_ENV_VAR, str(tmp_path / "root"))
+    assert load_fashion_mnist().filenames == [str(path)]
+    # a data_home argument replaces the environment variable
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FileNotFoundError, match="comes from the data_home argument"):
+        load_fashion_mnist(data_home=empty)
+
+
+def test_default_data_home_lookup(tmp_path, monkeypatch):
+    home = _isolate(monkeypatch, tmp_path)
+    path = _write_fake_npz(home / "skgan_sampler_data" / "mnist", "mnist")
+    _trust_files(monkeypatch, "mnist", [path])
+    assert load_mnist().filenames == [str(path)]
+
+
+def test_no_lookup_via_working_directory_or_package(tmp_path, monkeypatch):
+    # A valid dataset in ../shared/data of the working directory, where the
+    # library used to look, and the real data beside the repository (in this
+    # project's checkouts) are both ignored.
+    home = _isolate(monkeypatch, tmp_path)
+    home.mkdir()
+    shared = tmp_path / "shared" / "data"
+    mnist = _write_fake_npz(shared / "mnist", "mnist")
+    fashion = _write_fake_npz(shared / "fashion_mnist")
+    _trust_files(monkeypatch, "mnist", [mnist])
+    _trust_files(monkeypatch, "fashion_mnist", [fashion])
     (tmp_path / "repo").mkdir()
     monkeypatch.chdir(tmp_path / "repo")
-    assert load_fashion_mnist().filenames == [str(path)]
+    repo_shared = (
+        Path(datasets.__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+    assert load_mnist(data_home=shared).filenames == [str(mnist)]
+    for loader in (load_mnist, load_fashion_mnist, load_cifar10_jpeg):
+        with pytest.raises(FileNotFoundError) as excinfo:
+            loader()
+        message = str(excinfo.value)
+        assert str(home / "skgan_sampler_data") in message
+        for folder in (shared, repo_shared):
+            assert str(folder) not in message
 
 
 @pytest.mark.parametrize(
@@ -474,7 +543,7 @@ def test_cwd_relative_lookup(tmp_path, monkeypatch):
     ],
 )
 def test_file_not_found_message(tmp_path, monkeypatch, loader, name):
-    _isolate(monkeypatch)
+    _isolate(monkeypatch, tmp_path)
     with pytest.raises(FileNotFoundError) as excinfo:
         loader(data_home=tmp_path)
     message = str(excinfo.value)
@@ -482,6 +551,7 @@ def test_file_not_found_message(tmp_path, monkeypatch, loader, name):
     assert name in message
     assert "data_home=" in message
     assert datasets.DATA_ENV_VAR in message
+    assert _home.DEFAULT_DATA_HOME in message
     assert "downloaded" in message
     if loader is load_fashion_mnist:
         assert "apt-get install dataset-fashion-mnist" in message
@@ -489,25 +559,30 @@ def test_file_not_found_message(tmp_path, monkeypatch, loader, name):
 
 
 def test_file_not_found_missing_data_home(tmp_path, monkeypatch):
-    _isolate(monkeypatch)
+    _isolate(monkeypatch, tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_mnist(data_home=tmp_path / "nowhere")
+    monkeypatch.setenv(datasets.DATA_ENV_VAR, str(tmp_path / "env"))
+    with pytest.raises(FileNotFoundError) as excinfo:
+        load_mnist()
+    message = str(excinfo.value)
+    assert f"{tmp_path / 'env' / 'mnist'} (does not exist)" in message
+    assert f"comes from the environment variable {datasets.DATA_ENV_VAR}" in message
 
 
 # --------------------------------------------------------------------------
-# real data (skipped when the files are absent)
+# real data: fail, not skip, when the files are absent
 # --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def fashion():
-    try:
-        return load_fashion_mnist()
-    except FileNotFoundError:
-        pytest.skip("Fashion-MNIST data files are not available")
+@functools.cache
+def _real_fashion(data_home):
+    return load_fashion_mnist(data_home=data_home)
 
 
-def test_real_fashion_mnist(fashion):
+@pytest.mark.real_data
+def test_real_fashion_mnist(real_data_home):
+    fashion = _real_fashion(real_data_home)
     assert fashion.X_train.shape == (60000, 28, 28)
     assert fashion.X_test.shape == (10000, 28, 28)
     assert fashion.X_train.dtype == np.uint8 and fashion.X_test.dtype == np.uint8
@@ -519,34 +594,35 @@ def test_real_fashion_mnist(fashion):
     assert fashion.class_names[9] == "Ankle boot"
 
 
-def test_real_fashion_mnist_gamo_and_bagan_gp_profiles(fashion):
+@pytest.mark.real_data
+def test_real_fashion_mnist_gamo_and_bagan_gp_profiles(real_data_home):
+    fashion = _real_fashion(real_data_home)
     _, y_sub = make_imbalanced(
         fashion.X_train, fashion.y_train, counts=GAMO_PROFILE, random_state=0
     )
     np.testing.assert_array_equal(np.bincount(y_sub), GAMO_PROFILE)
     _, _, y_train, y_test = make_bagan_gp_imbalance(fashion.X_train, fashion.y_train)
-    # the training counts reported for BAGAN-GP on Fashion-MNIST
+    # the training counts reported for BAGAN-GP on Fashion-MNIST (7,350 = 70%
+    # of 10,500)
     np.testing.assert_array_equal(
         np.bincount(y_train), [4166, 73, 139, 210, 287, 370, 422, 487, 545, 651]
     )
     assert len(y_train) + len(y_test) == 10500
 
 
-def test_real_mnist():
-    try:
-        X_train, y_train, X_test, y_test = load_mnist(return_X_y=True)
-    except FileNotFoundError:
-        pytest.skip("MNIST data file is not available")
+@pytest.mark.real_data
+def test_real_mnist(real_data_home):
+    X_train, y_train, X_test, y_test = load_mnist(
+        data_home=real_data_home, return_X_y=True
+    )
     assert X_train.shape == (60000, 28, 28) and X_test.shape == (10000, 28, 28)
     assert X_train.dtype == np.uint8
     assert np.bincount(y_train)[1] == 6742 and np.bincount(y_test)[5] == 892
 
 
-def test_real_cifar10_jpeg():
-    try:
-        data = load_cifar10_jpeg()
-    except FileNotFoundError:
-        pytest.skip("CIFAR-10 JPEG data files are not available")
+@pytest.mark.real_data
+def test_real_cifar10_jpeg(real_data_home):
+    data = load_cifar10_jpeg(data_home=real_data_home)
     assert data.X_train.shape == (10000, 32, 32, 3)
     assert data.X_test.shape == (10000, 32, 32, 3)
     assert data.X_train.dtype == np.uint8

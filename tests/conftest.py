@@ -1,0 +1,25 @@
+"""Fixtures shared by the test modules."""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The library never guesses where the data is; the tests may know the layout
+# of this project's checkouts, where the data sits in ../shared/data.
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def real_data_home():
+    """The data home of the tests marked ``real_data``.
+
+    ``SKGAN_SAMPLER_DATA`` when it is set, else ``<repository>/../shared/data``.
+    The folder is not checked here: a loader given a folder without the data
+    raises ``FileNotFoundError``, so the test fails instead of being skipped.
+    """
+    folder = os.environ.get("SKGAN_SAMPLER_DATA")
+    return Path(folder) if folder else _REPO_ROOT.parent / "shared" / "data"
