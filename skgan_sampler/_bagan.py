@@ -5,155 +5,16 @@
 
 from __future__ import annotations
 
-import copy
-import math
-
 import torch
 import torch.nn.functional as F
 
-from ._base import (
-    AUTOENCODER_CONSTRAINTS,
-    SHARED_CONSTRAINTS,
-    BaseGANSampler,
-    document_parameters,
-)
-from ._latent import ClassGaussians, GaussianLatentSampler
-from ._networks import Decoder, Encoder, build_encoder
-from ._training import (
-    TrainingMonitor,
-    adam,
-    in_batches,
-    optimizer_step,
-    train_stage,
-)
-
-LEAKY_SLOPE = 0.3
-DROPOUT = 0.3
-# Redraws of a sample the discriminator assigns to another class, after
-# which the last draw is kept: a class the discriminator never recognises
-# must not stall generation. On Fashion-MNIST 8.5% of BAGAN's first draws
-# (36% of the shirts) were redrawn, so ten redraws leave a rejected draw
-# only when the discriminator's rejection is systematic.
-MAX_REDRAWS = 10
-# Class codes per generation call with the filter, which redraws the
-# rejected samples of all of them together: on a CPU, ten rounds of small
-# redraw passes per 256 samples took a third of generation's time.
-FILTERED_GENERATION_CHUNK = 4096
-
-
-def fit_class_gaussians(
-    encoder: Encoder, data: torch.Tensor, labels: torch.Tensor, n_classes: int
-) -> ClassGaussians:
-    """Per-class Gaussians of the codes that ``encoder`` gives ``data``."""
-    encoder.eval()
-    with torch.no_grad():
-        codes = torch.cat([encoder(chunk) for chunk in data.split(1024)])
-    encoder.train()
-    return ClassGaussians.fit(codes.cpu().numpy(), labels.cpu().numpy(), n_classes)
-
-
-def discriminator_from_encoder(encoder: Encoder, n_classes: int) -> Encoder:
-    """A copy of ``encoder``'s trunk with a fresh ``n_classes + 1``-way head.
-
-    The last output is the "fake" class (BAGAN's discriminator).
-    """
-    return Encoder(
-        copy.deepcopy(encoder.features),
-        encoder.n_features,
-        torch.nn.Linear(encoder.n_features, n_classes + 1),
-    )
-
-
-def draw_class_consistent(
-    generator: torch.nn.Module,
-    latent_sampler,
-    class_codes: torch.Tensor,
-    discriminator: torch.nn.Module | None = None,
-    *,
-    batch_size: int | None = None,
-) -> torch.Tensor:
-    """``generator(z)`` with ``z`` from each code's class model.
-
-    With a ``discriminator`` (``n_classes + 1`` outputs, the last one
-    "fake"), every sample whose largest class output is not its own class
-    is drawn again, up to :data:`MAX_REDRAWS` times. The networks see at
-    most ``batch_size`` samples per pass (all of them when None); the
-    filter's passes are padded to a few sizes (see :func:`in_batches`).
-    """
-    batch_size = batch_size or max(len(class_codes), 1)
-    pad = discriminator is not None
-
-    def draw(codes):
-        return in_batches(generator, latent_sampler(codes), batch_size, pad=pad)
-
-    samples = draw(class_codes)
-    if discriminator is None:
-        return samples
-    pending = torch.arange(len(class_codes), device=class_codes.device)
-    for _ in range(MAX_REDRAWS):
-        logits = in_batches(discriminator, samples[pending], batch_size, pad=True)
-        pending = pending[logits[:, :-1].argmax(dim=1) != class_codes[pending]]
-        if len(pending) == 0:
-            break
-        samples[pending] = draw(class_codes[pending])
-    return samples
-
-
-def train_balancing_gan(
-    generator: torch.nn.Module,
-    discriminator: torch.nn.Module,
-    latent_sampler,
-    data: torch.Tensor,
-    labels: torch.Tensor,
-    n_classes: int,
-    *,
-    epochs: int,
-    batch_size: int,
-    learning_rate: float,
-    monitor: TrainingMonitor,
-) -> None:
-    """BAGAN's adversarial stage, shared with SCDL-GAN.
-
-    The discriminator has ``n_classes + 1`` outputs (the last one is "fake").
-    Per real batch of size B: one discriminator step on the batch plus
-    ``ceil(B / n_classes)`` fakes labelled "fake", then one generator step
-    asking the discriminator to see the intended class in ``B + ceil(B /
-    n_classes)`` fakes. Fake labels are drawn uniformly (balanced).
-    """
-    device = data.device
-    fake_class = n_classes
-    generator_optimizer = adam(generator, learning_rate)
-    discriminator_optimizer = adam(discriminator, learning_rate)
-
-    def step(batch):
-        real, real_labels = data[batch], labels[batch]
-        n_fake = math.ceil(len(batch) / n_classes)
-        fake_labels = torch.randint(n_classes, (n_fake,), device=device)
-        with torch.no_grad():
-            fake = generator(latent_sampler(fake_labels))
-        discriminator.requires_grad_(True)
-        discriminator_loss = F.cross_entropy(
-            discriminator(torch.cat([real, fake])),
-            torch.cat([real_labels, torch.full_like(fake_labels, fake_class)]),
-        )
-        optimizer_step(discriminator_optimizer, discriminator_loss)
-
-        discriminator.requires_grad_(False)
-        intended = torch.randint(n_classes, (len(batch) + n_fake,), device=device)
-        generator_loss = F.cross_entropy(
-            discriminator(generator(latent_sampler(intended))), intended
-        )
-        optimizer_step(generator_optimizer, generator_loss)
-        return {"discriminator": discriminator_loss, "generator": generator_loss}
-
-    generator.train()
-    discriminator.train()
-    train_stage(monitor, "gan", epochs, len(data), batch_size, device, step)
-    discriminator.requires_grad_(True)
+from ._autoencoder_gan import BaseBalancingGANSampler
+from ._base import document_parameters
+from ._networks import BAGAN_DROPOUT, BAGAN_LEAKY_SLOPE, Decoder, build_encoder
 
 
 @document_parameters
-class BAGANSampler(BaseGANSampler):
+class BAGANSampler(BaseBalancingGANSampler):
     """Oversample with BAGAN, a balancing GAN initialised from an autoencoder.
 
     Three stages [1]_: an autoencoder is trained on all classes with a mean
@@ -296,13 +157,6 @@ class BAGANSampler(BaseGANSampler):
     (3, 20)
     """
 
-    _parameter_constraints: dict = {
-        **SHARED_CONSTRAINTS,
-        **AUTOENCODER_CONSTRAINTS,
-        "discriminator_filter": ["boolean"],
-    }
-    _module_attributes = ("encoder_", "generator_", "discriminator_")
-
     def __init__(
         self,
         *,
@@ -315,6 +169,7 @@ class BAGANSampler(BaseGANSampler):
         ae_learning_rate=1e-3,
         gan_epochs=20,
         gan_learning_rate=5e-4,
+        covariance_type="full",
         discriminator_filter=True,
         device="auto",
         generation_precision="auto",
@@ -326,76 +181,32 @@ class BAGANSampler(BaseGANSampler):
             image_shape=image_shape,
             latent_dim=latent_dim,
             batch_size=batch_size,
+            ae_epochs=ae_epochs,
+            ae_learning_rate=ae_learning_rate,
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
         )
-        self.ae_epochs = ae_epochs
-        self.ae_learning_rate = ae_learning_rate
+        self.covariance_type = covariance_type
         self.discriminator_filter = discriminator_filter
 
-    def _fit_networks(self, data, labels, n_classes, monitor):
-        network_shape = tuple(data.shape[1:])
-        encoder = build_encoder(
-            network_shape, self.latent_dim, negative_slope=LEAKY_SLOPE, dropout=DROPOUT
-        ).to(data.device)
-        decoder = Decoder(network_shape, self.latent_dim).to(data.device)
-        autoencoder = torch.nn.Sequential(encoder, decoder)
-        optimizer = adam(autoencoder, self.ae_learning_rate)
-
-        def reconstruction_step(batch):
-            loss = F.mse_loss(autoencoder(data[batch]), data[batch])
-            optimizer_step(optimizer, loss)
-            return {"reconstruction": loss}
-
-        autoencoder.train()
-        train_stage(
-            monitor,
-            "autoencoder",
-            self.ae_epochs,
-            len(data),
-            self.batch_size,
-            data.device,
-            reconstruction_step,
+    def _build_autoencoder(self, network_shape, n_classes):
+        return torch.nn.ModuleDict(
+            {
+                "encoder": build_encoder(
+                    network_shape,
+                    self.latent_dim,
+                    negative_slope=BAGAN_LEAKY_SLOPE,
+                    dropout=BAGAN_DROPOUT,
+                ),
+                "generator": Decoder(network_shape, self.latent_dim),
+            }
         )
 
-        gaussians = fit_class_gaussians(encoder, data, labels, n_classes)
-        self.class_latent_means_ = gaussians.means
-        self.class_latent_covariances_ = gaussians.covariances
-        self.encoder_ = encoder
-        self.generator_ = decoder
-        self.discriminator_ = discriminator_from_encoder(encoder, n_classes).to(
-            data.device
+    def _autoencoder_loss(self, autoencoder, x, y):
+        reconstruction = F.mse_loss(
+            autoencoder["generator"](autoencoder["encoder"](x)), x
         )
-        train_balancing_gan(
-            self.generator_,
-            self.discriminator_,
-            GaussianLatentSampler(gaussians, data.device),
-            data,
-            labels,
-            n_classes,
-            epochs=self.gan_epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.gan_learning_rate,
-            monitor=monitor,
-        )
-
-    def _generation_chunk_size(self, device):
-        network_batch = super()._generation_chunk_size(device)
-        if self.discriminator_filter:
-            return max(network_batch, FILTERED_GENERATION_CHUNK)
-        return network_batch
-
-    def _generate_network_outputs(self, class_codes, networks):
-        gaussians = ClassGaussians(
-            self.class_latent_means_, self.class_latent_covariances_
-        )
-        return draw_class_consistent(
-            networks["generator_"],
-            GaussianLatentSampler(gaussians, class_codes.device),
-            class_codes,
-            networks["discriminator_"] if self.discriminator_filter else None,
-            batch_size=super()._generation_chunk_size(class_codes.device),
-        )
+        return reconstruction, {"reconstruction": reconstruction}

@@ -5,36 +5,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from numbers import Integral, Real
 
 import torch
 import torch.nn.functional as F
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import (
-    AUTOENCODER_CONSTRAINTS,
-    SHARED_CONSTRAINTS,
-    BaseGANSampler,
-    document_parameters,
-)
+from ._autoencoder_gan import BaseAutoencoderGANSampler
+from ._base import document_parameters
 from ._losses import gradient_penalty
 from ._networks import (
-    ConditionalDiscriminator,
     Decoder,
-    Encoder,
     LabelEmbeddingGenerator,
+    LabelProjectionDiscriminator,
     build_encoder,
 )
-from ._training import (
-    TrainingMonitor,
-    adam,
-    epochs_for_steps,
-    optimizer_step,
-    train_stage,
-)
+from ._training import epochs_for_steps, optimizer_step
 
-LEAKY_SLOPE = 0.2
-ADAM_BETAS = (0.5, 0.9)
+# The reference's (GH920/improved-bagan-gp) slope, Adam betas and label
+# embedding size of the discriminator.
+BAGAN_GP_LEAKY_SLOPE = 0.2
+BAGAN_GP_ADAM_BETAS = (0.5, 0.9)
 LABEL_EMBEDDING_DIM = 512
 AUTO_GAN_EPOCHS = 8
 AUTO_MIN_GENERATOR_STEPS = 200
@@ -54,49 +46,20 @@ def resolve_gan_epochs(gan_epochs: int | str, n_samples: int, batch_size: int) -
     )
 
 
-def train_supervised_autoencoder(
-    encoder: Encoder,
+def conditional_gan_step(
     generator: LabelEmbeddingGenerator,
-    data: torch.Tensor,
-    labels: torch.Tensor,
-    *,
-    epochs: int,
-    batch_size: int,
-    learning_rate: float,
-    monitor: TrainingMonitor,
-) -> None:
-    """Stage 1: L1 reconstruction through ``decoder(encoder(x) * e_y)``."""
-    modules = torch.nn.ModuleList([encoder, generator])
-    optimizer = adam(modules, learning_rate, betas=ADAM_BETAS)
-
-    def step(batch):
-        real = data[batch]
-        loss = F.l1_loss(generator(encoder(real), labels[batch]), real)
-        optimizer_step(optimizer, loss)
-        return {"reconstruction": loss}
-
-    modules.train()
-    train_stage(
-        monitor, "autoencoder", epochs, len(data), batch_size, data.device, step
-    )
-
-
-def train_conditional_gan(
-    generator: LabelEmbeddingGenerator,
-    discriminator: ConditionalDiscriminator,
+    discriminator: LabelProjectionDiscriminator,
     data: torch.Tensor,
     labels: torch.Tensor,
     n_classes: int,
+    generator_optimizer: torch.optim.Optimizer,
+    discriminator_optimizer: torch.optim.Optimizer,
     *,
-    epochs: int,
-    batch_size: int,
-    learning_rate: float,
     n_critic: int,
     penalty_weight: float,
     gp_mixing: str,
-    monitor: TrainingMonitor,
-) -> None:
-    """Stage 2: BAGAN-GP's adversarial training.
+) -> Callable[[torch.Tensor], dict[str, torch.Tensor]]:
+    """One step of BAGAN-GP's adversarial stage, for ``train_stage``.
 
     Per real batch, ``n_critic`` discriminator steps, each with fresh noise,
     uniform fake labels and uniform "wrong" labels on the same real batch,
@@ -105,8 +68,6 @@ def train_conditional_gan(
     """
     device = data.device
     latent_dim = generator.embedding.embedding_dim
-    generator_optimizer = adam(generator, learning_rate, betas=ADAM_BETAS)
-    discriminator_optimizer = adam(discriminator, learning_rate, betas=ADAM_BETAS)
 
     def noise_and_labels(n):
         return (
@@ -176,14 +137,11 @@ def train_conditional_gan(
             "generator": generator_loss,
         }
 
-    generator.train()
-    discriminator.train()
-    train_stage(monitor, "gan", epochs, len(data), batch_size, device, step)
-    discriminator.requires_grad_(True)
+    return step
 
 
 @document_parameters
-class BAGANGPSampler(BaseGANSampler):
+class BAGANGPSampler(BaseAutoencoderGANSampler):
     """Oversample with BAGAN-GP, a conditional GAN with a supervised autoencoder.
 
     Two stages [1]_: a supervised autoencoder reconstructs each image from
@@ -348,8 +306,7 @@ class BAGANGPSampler(BaseGANSampler):
     """
 
     _parameter_constraints: dict = {
-        **SHARED_CONSTRAINTS,
-        **AUTOENCODER_CONSTRAINTS,
+        **BaseAutoencoderGANSampler._parameter_constraints,
         "gradient_penalty_weight": [Interval(Real, 0, None, closed="left")],
         "gan_epochs": [
             Interval(Integral, 1, None, closed="left"),
@@ -358,7 +315,7 @@ class BAGANGPSampler(BaseGANSampler):
         "n_critic": [Interval(Integral, 1, None, closed="left")],
         "gp_mixing": [StrOptions({"uniform", "normal"})],
     }
-    _module_attributes = ("encoder_", "generator_", "discriminator_")
+    _adam_betas = BAGAN_GP_ADAM_BETAS
 
     def __init__(
         self,
@@ -385,70 +342,65 @@ class BAGANGPSampler(BaseGANSampler):
             image_shape=image_shape,
             latent_dim=latent_dim,
             batch_size=batch_size,
+            ae_epochs=ae_epochs,
+            ae_learning_rate=ae_learning_rate,
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
         )
-        self.ae_epochs = ae_epochs
-        self.ae_learning_rate = ae_learning_rate
         self.gradient_penalty_weight = gradient_penalty_weight
         self.n_critic = n_critic
         self.gp_mixing = gp_mixing
 
-    def _fit_networks(self, data, labels, n_classes, monitor):
-        device = data.device
-        network_shape = tuple(data.shape[1:])
+    def _build_autoencoder(self, network_shape, n_classes):
         encoder = build_encoder(
-            network_shape, self.latent_dim, negative_slope=LEAKY_SLOPE
+            network_shape, self.latent_dim, negative_slope=BAGAN_GP_LEAKY_SLOPE
         )
         # The reference ends the encoder with a LeakyReLU.
         encoder.head = torch.nn.Sequential(
-            encoder.head, torch.nn.LeakyReLU(LEAKY_SLOPE)
+            encoder.head, torch.nn.LeakyReLU(BAGAN_GP_LEAKY_SLOPE)
         )
-        encoder = encoder.to(device)
         generator = LabelEmbeddingGenerator(
             Decoder(network_shape, self.latent_dim), n_classes, self.latent_dim
-        ).to(device)
-        train_supervised_autoencoder(
-            encoder,
-            generator,
-            data,
-            labels,
-            epochs=self.ae_epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.ae_learning_rate,
-            monitor=monitor,
         )
+        return torch.nn.ModuleDict({"encoder": encoder, "generator": generator})
 
-        trunk = build_encoder(network_shape, 1, negative_slope=LEAKY_SLOPE)
-        discriminator = ConditionalDiscriminator(
+    def _autoencoder_loss(self, autoencoder, x, y):
+        """L1 reconstruction through ``decoder(encoder(x) * e_y)``."""
+        reconstruction = F.l1_loss(
+            autoencoder["generator"](autoencoder["encoder"](x), y), x
+        )
+        return reconstruction, {"reconstruction": reconstruction}
+
+    def _build_discriminator(self, autoencoder, network_shape, n_classes):
+        trunk = build_encoder(network_shape, 1, negative_slope=BAGAN_GP_LEAKY_SLOPE)
+        return LabelProjectionDiscriminator(
             trunk.features,
             trunk.n_features,
             n_classes,
             embedding_dim=LABEL_EMBEDDING_DIM,
-            negative_slope=LEAKY_SLOPE,
-        ).to(device)
-        self.encoder_ = encoder
-        self.generator_ = generator
-        self.discriminator_ = discriminator
-        self.gan_epochs_ = resolve_gan_epochs(
-            self.gan_epochs, len(data), self.batch_size
+            negative_slope=BAGAN_GP_LEAKY_SLOPE,
         )
-        train_conditional_gan(
-            generator,
-            discriminator,
+
+    def _resolve_gan_epochs(self, n_samples):
+        return resolve_gan_epochs(self.gan_epochs, n_samples, self.batch_size)
+
+    def _adversarial_step(
+        self, data, labels, n_classes, generator_optimizer, discriminator_optimizer
+    ):
+        return conditional_gan_step(
+            self.generator_,
+            self.discriminator_,
             data,
             labels,
             n_classes,
-            epochs=self.gan_epochs_,
-            batch_size=self.batch_size,
-            learning_rate=self.gan_learning_rate,
+            generator_optimizer,
+            discriminator_optimizer,
             n_critic=self.n_critic,
             penalty_weight=self.gradient_penalty_weight,
             gp_mixing=self.gp_mixing,
-            monitor=monitor,
         )
 
     def _generate_network_outputs(self, class_codes, networks):

@@ -59,12 +59,6 @@ SHARED_CONSTRAINTS = {
 }
 """Constraints of the parameters every GAN sampler of the package has."""
 
-AUTOENCODER_CONSTRAINTS = {
-    "ae_epochs": [_positive_int],
-    "ae_learning_rate": [_positive_real],
-}
-"""Constraints of the autoencoder-stage parameters (BAGAN, BAGAN-GP, SCDL-GAN)."""
-
 
 SHARED_PARAMETER_DOCS = {
     "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
@@ -107,6 +101,16 @@ default="auto"
         (tabular rows, GAMO's generator, GPUs, other CPUs); see
         :ref:`precision`. It is read when samples are generated, so it can
         be changed after fitting.""",
+    "covariance_type": """covariance_type : {{"full", "diag"}}, default={default}
+        Covariance of each class's Gaussian in the latent space: a
+        Ledoit-Wolf shrunk full covariance, or only its diagonal.""",
+    "discriminator_filter": """discriminator_filter : bool, default={default}
+        Draw again every generated sample whose largest class output of the
+        fitted discriminator is another class than the one asked for, up to
+        10 times (then the last draw is kept). This drops samples that look
+        like a neighbouring class, at the cost of less diverse samples and
+        slower generation; see :ref:`deviations`. It is read when samples are
+        generated, so it can be changed after fitting.""",
     "verbose": """verbose : bool or int, default=False
         Show a progress bar with the running losses for each training stage.""",
 }
@@ -158,16 +162,16 @@ class BaseGANSampler(BaseOverSampler):
     def __init__(
         self,
         *,
-        sampling_strategy="auto",
-        random_state=None,
-        image_shape=None,
-        latent_dim=64,
-        batch_size=128,
-        gan_epochs=20,
-        gan_learning_rate=2e-4,
-        device="auto",
-        generation_precision="auto",
-        verbose=False,
+        sampling_strategy,
+        random_state,
+        image_shape,
+        latent_dim,
+        batch_size,
+        gan_epochs,
+        gan_learning_rate,
+        device,
+        generation_precision,
+        verbose,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.random_state = random_state
@@ -224,14 +228,14 @@ class BaseGANSampler(BaseOverSampler):
         y_resampled : {ndarray, series} of shape (n_samples_new,)
             The labels of ``X_resampled``.
         """
-        X_rows, self._array_shape = split_array_shape(X)
+        X_rows, self.input_image_shape_ = split_array_shape(X)
         X_resampled, y_resampled = super().fit_resample(X_rows, y, **params)
-        return restore_array_shape(X_resampled, self._array_shape), y_resampled
+        return restore_array_shape(X_resampled, self.input_image_shape_), y_resampled
 
     def _fit_resample(self, X, y):
         X_dense = X.toarray() if sparse.issparse(X) else X
         image_shape = resolve_image_shape(
-            self.image_shape, getattr(self, "_array_shape", None), X.shape[1]
+            self.image_shape, self.input_image_shape_, X.shape[1]
         )
         self.data_layout_ = DataLayout.from_data(X_dense, image_shape)
         self.classes_, y_codes = np.unique(y, return_inverse=True)
@@ -299,7 +303,7 @@ class BaseGANSampler(BaseOverSampler):
             import pandas as pd
 
             return pd.DataFrame(rows, columns=self.feature_names_in_)
-        return restore_array_shape(rows, getattr(self, "_array_shape", None))
+        return restore_array_shape(rows, self.input_image_shape_)
 
     def _check_labels_can_be_generated(self, labels: np.ndarray) -> None:
         """Raise a ValueError for known labels the fitted networks cannot draw.

@@ -15,127 +15,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ._base import SHARED_CONSTRAINTS, BaseGANSampler, document_parameters
+from ._networks import ConvexGenerator, LabelConcatDiscriminator, gamo_player_mlp
 from ._training import TrainingMonitor, adam, optimizer_step, train_stage
 
-LEAKY_SLOPE = 0.1
-CTMU_WIDTHS = (256, 64)
-PLAYER_WIDTHS = (256, 128)
 SOFT_LABEL_NOISE = 0.1
-# Keras' BatchNormalization(momentum=0.9) in torch's convention (eps 1e-3).
-BN_KWARGS = {"eps": 1e-3, "momentum": 0.1}
-
-
-def _glorot_init(module: nn.Module) -> nn.Module:
-    """Keras' Dense initialisation (glorot uniform, zero bias), as in the reference.
-
-    torch's default scales weights with the fan-in only and draws random
-    biases; glorot also scales an instance-generation unit's initial logits
-    with its class size, which sets how sharp the first convex weights are.
-    """
-    for layer in module.modules():
-        if isinstance(layer, nn.Linear):
-            nn.init.xavier_uniform_(layer.weight)
-            nn.init.zeros_(layer.bias)
-    return module
-
-
-def _mlp(n_inputs: int, n_outputs: int) -> nn.Sequential:
-    """The reference's classifier / discriminator body: 256, 128, LeakyReLU 0.1."""
-    layers: list[nn.Module] = []
-    for width in PLAYER_WIDTHS:
-        layers += [nn.Linear(n_inputs, width), nn.LeakyReLU(LEAKY_SLOPE)]
-        n_inputs = width
-    layers.append(nn.Linear(n_inputs, n_outputs))
-    return _glorot_init(nn.Sequential(*layers))
-
-
-class ConvexGenerator(nn.Module):
-    """GAMO's generator: a shared cTMU and one instance-generation unit per class.
-
-    The conditional transient mapping unit (cTMU) maps ``concat(z,
-    one_hot(y))`` to a 64-d code; the instance-generation unit (IGU) of class
-    ``c`` turns the code into softmax weights over the class's anchors
-    (training rows) and outputs their convex combination, so every sample
-    lies in the convex hull of its class.
-
-    Parameters
-    ----------
-    latent_dim : int
-        Size of the noise ``z``.
-    n_classes : int
-        Number of classes (size of the one-hot label).
-    anchors : dict of int to tensor of shape (n_anchors_c, n_features)
-        Flattened training rows, in network space, of each class code that
-        gets an IGU.
-    """
-
-    def __init__(
-        self, latent_dim: int, n_classes: int, anchors: dict[int, torch.Tensor]
-    ) -> None:
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.n_classes = n_classes
-        self.class_codes = sorted(anchors)
-        self.anchor_counts = [len(anchors[code]) for code in self.class_codes]
-        layers: list[nn.Module] = []
-        n_inputs = latent_dim + n_classes
-        for width in CTMU_WIDTHS:
-            layers += [
-                nn.Linear(n_inputs, width),
-                nn.ReLU(),
-                nn.BatchNorm1d(width, **BN_KWARGS),
-            ]
-            n_inputs = width
-        self.ctmu = _glorot_init(nn.Sequential(*layers))
-        self.igus = _glorot_init(
-            nn.ModuleList(nn.Linear(n_inputs, count) for count in self.anchor_counts)
-        )
-        # A buffer, not a parameter: the anchors are data, never trained, and
-        # must travel with the module (device moves, pickling).
-        self.register_buffer(
-            "anchors", torch.cat([anchors[code] for code in self.class_codes])
-        )
-
-    def _igu(self, class_code: int, codes: torch.Tensor) -> torch.Tensor:
-        index = self.class_codes.index(class_code)
-        start = sum(self.anchor_counts[:index])
-        class_anchors = self.anchors[start : start + self.anchor_counts[index]]
-        weights = torch.softmax(self.igus[index](codes), dim=1)
-        return weights @ class_anchors
-
-    def _ctmu(self, z: torch.Tensor, class_codes: torch.Tensor) -> torch.Tensor:
-        one_hot = F.one_hot(class_codes, self.n_classes).to(z.dtype)
-        return self.ctmu(torch.cat([z, one_hot], dim=1))
-
-    def sample_class(self, z: torch.Tensor, class_code: int) -> torch.Tensor:
-        """Samples of one class (the per-class generator steps need no sorting)."""
-        codes = torch.full((len(z),), class_code, device=z.device)
-        return self._igu(class_code, self._ctmu(z, codes))
-
-    def forward(self, z: torch.Tensor, class_codes: torch.Tensor) -> torch.Tensor:
-        codes = self._ctmu(z, class_codes)
-        order = torch.argsort(class_codes, stable=True)
-        counts = torch.bincount(class_codes, minlength=self.n_classes).tolist()
-        parts = []
-        for class_code, class_rows in enumerate(codes[order].split(counts)):
-            if len(class_rows):
-                parts.append(self._igu(class_code, class_rows))
-        if not parts:
-            return codes.new_empty((0, self.anchors.shape[1]))
-        return torch.cat(parts)[torch.argsort(order)]
-
-
-class ConditionalDiscriminator(nn.Module):
-    """D(x, y): one real/fake logit for a flattened sample and its class."""
-
-    def __init__(self, n_features: int, n_classes: int) -> None:
-        super().__init__()
-        self.n_classes = n_classes
-        self.body = _mlp(n_features + n_classes, 1)
-
-    def forward(self, x: torch.Tensor, class_codes: torch.Tensor) -> torch.Tensor:
-        one_hot = F.one_hot(class_codes, self.n_classes).to(x.dtype)
-        return self.body(torch.cat([x, one_hot], dim=1)).squeeze(1)
 
 
 class GAMOLosses:
@@ -178,7 +61,7 @@ class GAMOLosses:
 def train_gamo(
     generator: ConvexGenerator,
     classifier: nn.Module,
-    discriminator: ConditionalDiscriminator,
+    discriminator: LabelConcatDiscriminator,
     data: torch.Tensor,
     labels: torch.Tensor,
     fake_class_weights: torch.Tensor,
@@ -509,8 +392,8 @@ class GAMOSampler(BaseGANSampler):
         self.generator_ = ConvexGenerator(self.latent_dim, n_classes, anchors).to(
             device
         )
-        self.classifier_ = _mlp(rows.shape[1], n_classes).to(device)
-        self.discriminator_ = ConditionalDiscriminator(rows.shape[1], n_classes).to(
+        self.classifier_ = gamo_player_mlp(rows.shape[1], n_classes).to(device)
+        self.discriminator_ = LabelConcatDiscriminator(rows.shape[1], n_classes).to(
             device
         )
         train_gamo(

@@ -1,4 +1,4 @@
-"""Class-conditional latent models: one Gaussian per class."""
+"""Class-conditional latent models: one Gaussian per class, fitted and drawn."""
 
 # Authors: skgan_sampler developers
 # License: MIT
@@ -10,6 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from sklearn.covariance import ledoit_wolf
+
+from ._training import in_batches
+
+# Rows encoded per forward pass when the latent model is fitted.
+ENCODING_BATCH = 1024
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,14 @@ class GaussianLatentSampler:
         with torch.autocast(device.type, enabled=False):
             scaled = (self.factors[class_codes] @ noise).squeeze(-1)
         return self.means[class_codes] + scaled
+
+
+def fit_class_gaussians(
+    encoder: torch.nn.Module, data: torch.Tensor, labels: torch.Tensor, n_classes: int
+) -> ClassGaussians:
+    """Per-class Gaussians of the codes that ``encoder`` gives ``data``."""
+    encoder.eval()
+    with torch.no_grad():
+        codes = in_batches(encoder, data, ENCODING_BATCH)
+    encoder.train()
+    return ClassGaussians.fit(codes.cpu().numpy(), labels.cpu().numpy(), n_classes)

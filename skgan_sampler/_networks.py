@@ -1,4 +1,4 @@
-"""Encoders, decoders and discriminator heads sized from the input.
+"""Encoders, decoders, generators and discriminators sized from the input.
 
 Images get DCGAN-style convolutional networks whose depth follows the image
 size (8x8 digits, 28x28, 32x32 RGB and odd sizes); tabular rows get MLPs.
@@ -19,6 +19,15 @@ from torch.nn import functional as F
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 CONV_WIDTHS = (64, 128, 256, 256)
+# BAGAN's encoder and discriminator (IBM/BAGAN), which SCDL-GAN reuses.
+BAGAN_LEAKY_SLOPE = 0.3
+BAGAN_DROPOUT = 0.3
+# GAMO's networks (SankhaSubhra/GAMO, dense_net.py).
+GAMO_LEAKY_SLOPE = 0.1
+GAMO_CTMU_WIDTHS = (256, 64)
+GAMO_PLAYER_WIDTHS = (256, 128)
+# Keras' BatchNormalization(momentum=0.9) in torch's convention (eps 1e-3).
+GAMO_BATCH_NORM_KWARGS = {"eps": 1e-3, "momentum": 0.1}
 
 
 def downsampled_sizes(height: int, width: int) -> list[tuple[int, int]]:
@@ -112,6 +121,40 @@ def build_encoder(
         last_height, last_width = sizes[-1]
         n_features = in_channels * last_height * last_width
     return Encoder(nn.Sequential(*layers), n_features, nn.Linear(n_features, n_outputs))
+
+
+def discriminator_from_encoder(encoder: Encoder, n_classes: int) -> Encoder:
+    """A copy of ``encoder``'s trunk with a fresh ``n_classes + 1``-way head.
+
+    The last output is the "fake" class (BAGAN's discriminator).
+    """
+    return Encoder(
+        copy.deepcopy(encoder.features),
+        encoder.n_features,
+        nn.Linear(encoder.n_features, n_classes + 1),
+    )
+
+
+def classifier_discriminator(
+    encoder: Encoder, latent_classifier: nn.Linear, n_classes: int
+) -> Encoder:
+    """BAGAN's discriminator whose class outputs start as the latent classifier.
+
+    The encoder's linear head and the linear latent classifier compose into
+    one linear map of the trunk features, so the first ``n_classes`` logits of
+    the new discriminator equal ``latent_classifier(encoder(x))``; the "fake"
+    logit starts at zero.
+    """
+    discriminator = discriminator_from_encoder(encoder, n_classes)
+    with torch.no_grad():
+        head = discriminator.head
+        head.weight[:n_classes] = latent_classifier.weight @ encoder.head.weight
+        head.bias[:n_classes] = (
+            latent_classifier.weight @ encoder.head.bias + latent_classifier.bias
+        )
+        head.weight[n_classes:] = 0.0
+        head.bias[n_classes:] = 0.0
+    return discriminator
 
 
 class _CropTo(nn.Module):
@@ -360,13 +403,14 @@ class LabelEmbeddingGenerator(nn.Module):
         return self.decoder(self.embed(z, labels))
 
 
-class ConditionalDiscriminator(nn.Module):
-    """Feature trunk times a projected label embedding -> one logit.
+class LabelProjectionDiscriminator(nn.Module):
+    """BAGAN-GP's D(x, y): feature trunk times a projected label embedding.
 
-    The label branch ``LeakyReLU(Linear(Embedding(labels)))`` only ever sees
-    ``n_classes`` distinct inputs, so it is evaluated once on the embedding
-    table and indexed by the labels: the same function as projecting each
-    sample's embedding, at a cost that does not grow with the batch. The
+    One real/fake logit per sample. The label branch
+    ``LeakyReLU(Linear(Embedding(labels)))`` only ever sees ``n_classes``
+    distinct inputs, so it is evaluated once on the embedding table and
+    indexed by the labels: the same function as projecting each sample's
+    embedding, at a cost that does not grow with the batch. The
     rows are looked up with ``F.embedding``, not ``table[labels]``: on a
     multi-threaded CPU the backward pass of advanced indexing accumulates
     in a varying order, so equal seeds gave unequal networks.
@@ -397,3 +441,119 @@ class ConditionalDiscriminator(nn.Module):
 
     def forward(self, x, labels):
         return self.score(self.features(x), labels)
+
+
+def _glorot_init(module: nn.Module) -> nn.Module:
+    """Keras' Dense initialisation (glorot uniform, zero bias), as in the reference.
+
+    torch's default scales weights with the fan-in only and draws random
+    biases; glorot also scales an instance-generation unit's initial logits
+    with its class size, which sets how sharp the first convex weights are.
+    """
+    for layer in module.modules():
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return module
+
+
+def gamo_player_mlp(n_inputs: int, n_outputs: int) -> nn.Sequential:
+    """The reference's classifier / discriminator body: 256, 128, LeakyReLU 0.1."""
+    layers: list[nn.Module] = []
+    for width in GAMO_PLAYER_WIDTHS:
+        layers += [nn.Linear(n_inputs, width), nn.LeakyReLU(GAMO_LEAKY_SLOPE)]
+        n_inputs = width
+    layers.append(nn.Linear(n_inputs, n_outputs))
+    return _glorot_init(nn.Sequential(*layers))
+
+
+class ConvexGenerator(nn.Module):
+    """GAMO's generator: a shared cTMU and one instance-generation unit per class.
+
+    The conditional transient mapping unit (cTMU) maps ``concat(z,
+    one_hot(y))`` to a 64-d code; the instance-generation unit (IGU) of class
+    ``c`` turns the code into softmax weights over the class's anchors
+    (training rows) and outputs their convex combination, so every sample
+    lies in the convex hull of its class.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the noise ``z``.
+    n_classes : int
+        Number of classes (size of the one-hot label).
+    anchors : dict of int to tensor of shape (n_anchors_c, n_features)
+        Flattened training rows, in network space, of each class code that
+        gets an IGU.
+    """
+
+    def __init__(
+        self, latent_dim: int, n_classes: int, anchors: dict[int, torch.Tensor]
+    ) -> None:
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.n_classes = n_classes
+        self.class_codes = sorted(anchors)
+        self.anchor_counts = [len(anchors[code]) for code in self.class_codes]
+        layers: list[nn.Module] = []
+        n_inputs = latent_dim + n_classes
+        for width in GAMO_CTMU_WIDTHS:
+            layers += [
+                nn.Linear(n_inputs, width),
+                nn.ReLU(),
+                nn.BatchNorm1d(width, **GAMO_BATCH_NORM_KWARGS),
+            ]
+            n_inputs = width
+        self.ctmu = _glorot_init(nn.Sequential(*layers))
+        self.igus = _glorot_init(
+            nn.ModuleList(nn.Linear(n_inputs, count) for count in self.anchor_counts)
+        )
+        # A buffer, not a parameter: the anchors are data, never trained, and
+        # must travel with the module (device moves, pickling).
+        self.register_buffer(
+            "anchors", torch.cat([anchors[code] for code in self.class_codes])
+        )
+
+    def _igu(self, class_code: int, codes: torch.Tensor) -> torch.Tensor:
+        index = self.class_codes.index(class_code)
+        start = sum(self.anchor_counts[:index])
+        class_anchors = self.anchors[start : start + self.anchor_counts[index]]
+        weights = torch.softmax(self.igus[index](codes), dim=1)
+        return weights @ class_anchors
+
+    def _ctmu(self, z: torch.Tensor, class_codes: torch.Tensor) -> torch.Tensor:
+        one_hot = F.one_hot(class_codes, self.n_classes).to(z.dtype)
+        return self.ctmu(torch.cat([z, one_hot], dim=1))
+
+    def sample_class(self, z: torch.Tensor, class_code: int) -> torch.Tensor:
+        """Samples of one class (the per-class generator steps need no sorting)."""
+        codes = torch.full((len(z),), class_code, device=z.device)
+        return self._igu(class_code, self._ctmu(z, codes))
+
+    def forward(self, z: torch.Tensor, class_codes: torch.Tensor) -> torch.Tensor:
+        codes = self._ctmu(z, class_codes)
+        order = torch.argsort(class_codes, stable=True)
+        counts = torch.bincount(class_codes, minlength=self.n_classes).tolist()
+        parts = []
+        for class_code, class_rows in enumerate(codes[order].split(counts)):
+            if len(class_rows):
+                parts.append(self._igu(class_code, class_rows))
+        if not parts:
+            return codes.new_empty((0, self.anchors.shape[1]))
+        return torch.cat(parts)[torch.argsort(order)]
+
+
+class LabelConcatDiscriminator(nn.Module):
+    """GAMO's D(x, y): an MLP on a flattened sample and its one-hot class.
+
+    One real/fake logit per sample.
+    """
+
+    def __init__(self, n_features: int, n_classes: int) -> None:
+        super().__init__()
+        self.n_classes = n_classes
+        self.body = gamo_player_mlp(n_features + n_classes, 1)
+
+    def forward(self, x: torch.Tensor, class_codes: torch.Tensor) -> torch.Tensor:
+        one_hot = F.one_hot(class_codes, self.n_classes).to(x.dtype)
+        return self.body(torch.cat([x, one_hot], dim=1)).squeeze(1)

@@ -11,54 +11,24 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 
-from ._bagan import (
-    DROPOUT,
-    LEAKY_SLOPE,
-    discriminator_from_encoder,
-    fit_class_gaussians,
-    train_balancing_gan,
-)
-from ._base import (
-    AUTOENCODER_CONSTRAINTS,
-    SHARED_CONSTRAINTS,
-    BaseGANSampler,
-    document_parameters,
-)
-from ._latent import ClassGaussians, GaussianLatentSampler
+from ._autoencoder_gan import BaseBalancingGANSampler
+from ._base import document_parameters
 from ._losses import imq_mmd
-from ._networks import Decoder, Encoder, build_encoder
-from ._training import adam, optimizer_step, train_stage
-
-
-def classifier_discriminator(
-    encoder: Encoder, latent_classifier: torch.nn.Linear, n_classes: int
-) -> Encoder:
-    """BAGAN's discriminator whose class outputs start as the latent classifier.
-
-    The encoder's linear head and the linear latent classifier compose into
-    one linear map of the trunk features, so the first ``n_classes`` logits of
-    the new discriminator equal ``latent_classifier(encoder(x))``; the "fake"
-    logit starts at zero.
-    """
-    discriminator = discriminator_from_encoder(encoder, n_classes)
-    with torch.no_grad():
-        head = discriminator.head
-        head.weight[:n_classes] = latent_classifier.weight @ encoder.head.weight
-        head.bias[:n_classes] = (
-            latent_classifier.weight @ encoder.head.bias + latent_classifier.bias
-        )
-        head.weight[n_classes:] = 0.0
-        head.bias[n_classes:] = 0.0
-    return discriminator
+from ._networks import (
+    BAGAN_DROPOUT,
+    BAGAN_LEAKY_SLOPE,
+    Decoder,
+    build_encoder,
+    classifier_discriminator,
+)
 
 
 @document_parameters
-class SCDLGANSampler(BaseGANSampler):
+class SCDLGANSampler(BaseBalancingGANSampler):
     """Oversample with SCDL-GAN: supervised WAE class distributions + a GAN.
 
     Two stages [1]_. Stage 1 learns class distributions in a latent space:
@@ -258,19 +228,12 @@ class SCDLGANSampler(BaseGANSampler):
     """
 
     _parameter_constraints: dict = {
-        **SHARED_CONSTRAINTS,
-        **AUTOENCODER_CONSTRAINTS,
+        **BaseBalancingGANSampler._parameter_constraints,
         "mmd_weight": [Interval(Real, 0, None, closed="left")],
         "supervised_weight": [Interval(Real, 0, None, closed="left")],
         "prior_variance": [Interval(Real, 0, None, closed="neither")],
-        "covariance_type": [StrOptions({"full", "diag"})],
     }
-    _module_attributes = (
-        "encoder_",
-        "latent_classifier_",
-        "generator_",
-        "discriminator_",
-    )
+    _autoencoder_modules = ("encoder", "generator", "latent_classifier")
 
     def __init__(
         self,
@@ -288,6 +251,7 @@ class SCDLGANSampler(BaseGANSampler):
         supervised_weight=1.0,
         prior_variance=1.0,
         covariance_type="full",
+        discriminator_filter=False,
         device="auto",
         generation_precision="auto",
         verbose=False,
@@ -298,100 +262,60 @@ class SCDLGANSampler(BaseGANSampler):
             image_shape=image_shape,
             latent_dim=latent_dim,
             batch_size=batch_size,
+            ae_epochs=ae_epochs,
+            ae_learning_rate=ae_learning_rate,
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
         )
-        self.ae_epochs = ae_epochs
-        self.ae_learning_rate = ae_learning_rate
         self.mmd_weight = mmd_weight
         self.supervised_weight = supervised_weight
         self.prior_variance = prior_variance
         self.covariance_type = covariance_type
+        self.discriminator_filter = discriminator_filter
 
-    def _fit_networks(self, data, labels, n_classes, monitor):
-        device = data.device
-        network_shape = tuple(data.shape[1:])
-        encoder = build_encoder(
-            network_shape, self.latent_dim, negative_slope=LEAKY_SLOPE, dropout=DROPOUT
-        ).to(device)
-        decoder = Decoder(network_shape, self.latent_dim).to(device)
-        classifier = torch.nn.Linear(self.latent_dim, n_classes).to(device)
-        networks = torch.nn.ModuleList([encoder, decoder, classifier])
-        optimizer = adam(networks, self.ae_learning_rate)
-        supervised = self.supervised_weight > 0
-        prior_std = math.sqrt(self.prior_variance)
-
-        def autoencoder_step(batch):
-            x, y = data[batch], labels[batch]
-            codes = encoder(x)
-            reconstruction = F.mse_loss(decoder(codes), x)
-            mmd = imq_mmd(
-                codes, prior_std * torch.randn_like(codes), self.prior_variance
-            )
-            # Without the supervised term the classifier only probes the codes:
-            # detached, it cannot shape them.
-            cross_entropy = F.cross_entropy(
-                classifier(codes if supervised else codes.detach()), y
-            )
-            loss = (
-                reconstruction
-                + self.mmd_weight * mmd
-                + (self.supervised_weight if supervised else 1.0) * cross_entropy
-            )
-            optimizer_step(optimizer, loss)
-            return {
-                "reconstruction": reconstruction,
-                "mmd": mmd,
-                "cross_entropy": cross_entropy,
+    def _build_autoencoder(self, network_shape, n_classes):
+        return torch.nn.ModuleDict(
+            {
+                "encoder": build_encoder(
+                    network_shape,
+                    self.latent_dim,
+                    negative_slope=BAGAN_LEAKY_SLOPE,
+                    dropout=BAGAN_DROPOUT,
+                ),
+                "generator": Decoder(network_shape, self.latent_dim),
+                "latent_classifier": torch.nn.Linear(self.latent_dim, n_classes),
             }
-
-        networks.train()
-        train_stage(
-            monitor,
-            "autoencoder",
-            self.ae_epochs,
-            len(data),
-            self.batch_size,
-            device,
-            autoencoder_step,
         )
 
-        gaussians = fit_class_gaussians(encoder, data, labels, n_classes)
-        if self.covariance_type == "diag":
-            gaussians = ClassGaussians(
-                gaussians.means, gaussians.covariances * np.eye(self.latent_dim)
+    def _autoencoder_loss(self, autoencoder, x, y):
+        codes = autoencoder["encoder"](x)
+        reconstruction = F.mse_loss(autoencoder["generator"](codes), x)
+        prior_std = math.sqrt(self.prior_variance)
+        mmd = imq_mmd(codes, prior_std * torch.randn_like(codes), self.prior_variance)
+        # Without the supervised term the classifier only probes the codes:
+        # detached, it cannot shape them.
+        supervised = self.supervised_weight > 0
+        cross_entropy = F.cross_entropy(
+            autoencoder["latent_classifier"](codes if supervised else codes.detach()),
+            y,
+        )
+        loss = (
+            reconstruction
+            + self.mmd_weight * mmd
+            + (self.supervised_weight if supervised else 1.0) * cross_entropy
+        )
+        return loss, {
+            "reconstruction": reconstruction,
+            "mmd": mmd,
+            "cross_entropy": cross_entropy,
+        }
+
+    def _build_discriminator(self, autoencoder, network_shape, n_classes):
+        if self.supervised_weight > 0:
+            return classifier_discriminator(
+                autoencoder["encoder"], autoencoder["latent_classifier"], n_classes
             )
-        self.class_latent_means_ = gaussians.means
-        self.class_latent_covariances_ = gaussians.covariances
-        self.encoder_ = encoder
-        self.latent_classifier_ = classifier
-        self.generator_ = decoder
-        if supervised:
-            self.discriminator_ = classifier_discriminator(
-                encoder, classifier, n_classes
-            )
-        else:
-            self.discriminator_ = discriminator_from_encoder(encoder, n_classes)
-        self.discriminator_.to(device)
-        train_balancing_gan(
-            self.generator_,
-            self.discriminator_,
-            GaussianLatentSampler(gaussians, device),
-            data,
-            labels,
-            n_classes,
-            epochs=self.gan_epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.gan_learning_rate,
-            monitor=monitor,
-        )
-
-    def _generate_network_outputs(self, class_codes, networks):
-        gaussians = ClassGaussians(
-            self.class_latent_means_, self.class_latent_covariances_
-        )
-        latent_sampler = GaussianLatentSampler(gaussians, class_codes.device)
-        return networks["generator_"](latent_sampler(class_codes))
+        return super()._build_discriminator(autoencoder, network_shape, n_classes)

@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skgan_sampler import BAGANSampler
-from skgan_sampler._bagan import MAX_REDRAWS, draw_class_consistent
+from skgan_sampler._stages import MAX_REDRAWS, draw_class_consistent
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from skgan_sampler._networks import (
-    ConditionalDiscriminator,
     Decoder,
     Dropout,
+    LabelProjectionDiscriminator,
     PhaseConvTranspose2d,
     build_encoder,
     channels_last_inference_copy,
@@ -112,7 +112,7 @@ def test_conditional_discriminator_gradients_repeat_exactly():
     # Many labels share few classes: a backward pass that accumulates the
     # label rows in thread order gives different gradients on each call.
     torch.manual_seed(0)
-    discriminator = ConditionalDiscriminator(
+    discriminator = LabelProjectionDiscriminator(
         torch.nn.Flatten(), n_features=1024, n_classes=3
     )
     x = torch.randn(64, 1024)

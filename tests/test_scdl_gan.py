@@ -13,8 +13,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.svm import SVC
 
 from skgan_sampler import SCDLGANSampler
-from skgan_sampler._networks import build_encoder
-from skgan_sampler._scdl_gan import classifier_discriminator
+from skgan_sampler._networks import build_encoder, classifier_discriminator
 
 COUNTS = [100, 70, 50, 35, 25, 18, 12, 10, 8, 6]
 
@@ -153,3 +152,26 @@ def test_bad_method_parameters_are_rejected(digits, params, message):
     _, _, X_train, y_train = digits
     with pytest.raises(ValueError, match=message):
         _digits_sampler(**params).fit_resample(X_train, y_train)
+
+
+def test_discriminator_filter_draws_what_the_discriminator_calls_the_class(fitted):
+    # SCDL-GAN has BAGAN's (K+1)-way discriminator, so it has BAGAN's filter
+    # too; off by default, it can be switched on after fitting.
+    sampler = fitted[1.0][0]
+    assert sampler.discriminator_filter is False
+    labels = np.repeat(np.arange(10), 30)
+
+    def agreement(discriminator_filter):
+        sampler.set_params(discriminator_filter=discriminator_filter)
+        rows = sampler.generate(labels, random_state=0)
+        network_input = torch.as_tensor(sampler.data_layout_.to_network(rows))
+        with torch.no_grad():
+            judged = sampler.discriminator_(network_input)[:, :-1].argmax(1).numpy()
+        return np.mean(judged == labels)
+
+    try:
+        unfiltered, filtered = agreement(False), agreement(True)
+    finally:
+        sampler.set_params(discriminator_filter=False)
+    assert filtered > unfiltered
+    assert filtered >= 0.95

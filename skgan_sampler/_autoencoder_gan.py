@@ -1,0 +1,277 @@
+"""The stages of the autoencoder-based GAN samplers, as overridable hooks.
+
+BAGAN, BAGAN-GP and SCDL-GAN all run::
+
+    autoencoder stage -> latent model -> adversarial stage -> generation
+
+:class:`BaseAutoencoderGANSampler` runs these stages in this order and owns
+the ``ae_*`` parameters; a recipe overrides the hooks that differ.
+:class:`BaseBalancingGANSampler` adds what BAGAN and SCDL-GAN share: one
+Gaussian per class in the latent space, a (K+1)-way discriminator started
+from the encoder, BAGAN's adversarial step and the discriminator filter.
+"""
+
+# Authors: skgan_sampler developers
+# License: MIT
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import SHARED_CONSTRAINTS, BaseGANSampler
+from ._latent import ClassGaussians, GaussianLatentSampler, fit_class_gaussians
+from ._networks import discriminator_from_encoder
+from ._stages import balancing_gan_step, draw_class_consistent
+from ._training import TrainingMonitor, adam, optimizer_step, train_stage
+
+# Class codes per generation call with the discriminator filter, which
+# redraws the rejected samples of all of them together: on a CPU, ten rounds
+# of small redraw passes per 256 samples took a third of generation's time.
+FILTERED_GENERATION_CHUNK = 4096
+
+AdversarialStep = Callable[[torch.Tensor], dict[str, torch.Tensor]]
+
+
+class BaseAutoencoderGANSampler(BaseGANSampler):
+    """Base class of the GAN samplers whose networks start as an autoencoder.
+
+    ``_fit_networks`` trains the autoencoder of :meth:`_build_autoencoder`
+    on :meth:`_autoencoder_loss` for ``ae_epochs`` passes, fits the latent
+    model (:meth:`_fit_latent_model`), builds the discriminator
+    (:meth:`_build_discriminator`) and trains the generator against it for
+    ``gan_epochs`` passes of :meth:`_adversarial_step`. The autoencoder's
+    modules become fitted attributes: ``"encoder"`` is ``encoder_``,
+    ``"generator"`` (the decoder) is ``generator_``.
+    """
+
+    _parameter_constraints: dict = {
+        **SHARED_CONSTRAINTS,
+        "ae_epochs": [Interval(Integral, 1, None, closed="left")],
+        "ae_learning_rate": [Interval(Real, 0, None, closed="neither")],
+    }
+    # Adam's betas of both stages; beta1 = 0.5 as in BAGAN, DCGAN and WAE.
+    _adam_betas: tuple[float, float] = (0.5, 0.999)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy,
+        random_state,
+        image_shape,
+        latent_dim,
+        batch_size,
+        ae_epochs,
+        ae_learning_rate,
+        gan_epochs,
+        gan_learning_rate,
+        device,
+        generation_precision,
+        verbose,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            batch_size=batch_size,
+            gan_epochs=gan_epochs,
+            gan_learning_rate=gan_learning_rate,
+            device=device,
+            generation_precision=generation_precision,
+            verbose=verbose,
+        )
+        self.ae_epochs = ae_epochs
+        self.ae_learning_rate = ae_learning_rate
+
+    # Names of the autoencoder's modules, in the order they are built.
+    _autoencoder_modules: tuple[str, ...] = ("encoder", "generator")
+
+    @property
+    def _module_attributes(self) -> tuple[str, ...]:
+        return (*(f"{name}_" for name in self._autoencoder_modules), "discriminator_")
+
+    def _fit_networks(self, data, labels, n_classes, monitor):
+        network_shape = tuple(data.shape[1:])
+        autoencoder = self._build_autoencoder(network_shape, n_classes)
+        autoencoder = autoencoder.to(data.device)
+        self._train_autoencoder(autoencoder, data, labels, monitor)
+        self._fit_latent_model(autoencoder["encoder"], data, labels, n_classes)
+        for name, module in autoencoder.items():
+            setattr(self, f"{name}_", module)
+        self.discriminator_ = self._build_discriminator(
+            autoencoder, network_shape, n_classes
+        ).to(data.device)
+        self.gan_epochs_ = self._resolve_gan_epochs(len(data))
+        self._train_adversarial(data, labels, n_classes, monitor)
+
+    def _train_autoencoder(
+        self,
+        autoencoder: torch.nn.ModuleDict,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        monitor: TrainingMonitor,
+    ) -> None:
+        optimizer = adam(autoencoder, self.ae_learning_rate, betas=self._adam_betas)
+
+        def step(batch):
+            loss, logged = self._autoencoder_loss(
+                autoencoder, data[batch], labels[batch]
+            )
+            optimizer_step(optimizer, loss)
+            return logged
+
+        autoencoder.train()
+        train_stage(
+            monitor,
+            "autoencoder",
+            self.ae_epochs,
+            len(data),
+            self.batch_size,
+            data.device,
+            step,
+        )
+
+    def _train_adversarial(
+        self,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+        monitor: TrainingMonitor,
+    ) -> None:
+        generator, discriminator = self.generator_, self.discriminator_
+        generator_optimizer = adam(
+            generator, self.gan_learning_rate, betas=self._adam_betas
+        )
+        discriminator_optimizer = adam(
+            discriminator, self.gan_learning_rate, betas=self._adam_betas
+        )
+        step = self._adversarial_step(
+            data, labels, n_classes, generator_optimizer, discriminator_optimizer
+        )
+        generator.train()
+        discriminator.train()
+        train_stage(
+            monitor,
+            "gan",
+            self.gan_epochs_,
+            len(data),
+            self.batch_size,
+            data.device,
+            step,
+        )
+        discriminator.requires_grad_(True)
+
+    def _resolve_gan_epochs(self, n_samples: int) -> int:
+        """Passes of the adversarial stage over ``n_samples`` rows."""
+        return self.gan_epochs
+
+    @abstractmethod
+    def _build_autoencoder(
+        self, network_shape: tuple[int, ...], n_classes: int
+    ) -> torch.nn.ModuleDict:
+        """The untrained modules of :attr:`_autoencoder_modules`, in that order."""
+
+    @abstractmethod
+    def _autoencoder_loss(
+        self, autoencoder: torch.nn.ModuleDict, x: torch.Tensor, y: torch.Tensor
+    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """The loss of one autoencoder batch, and the terms to log by name."""
+
+    def _fit_latent_model(
+        self,
+        encoder: torch.nn.Module,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+    ) -> None:
+        """Fit the model latents are drawn from (none by default: N(0, I))."""
+
+    @abstractmethod
+    def _build_discriminator(
+        self,
+        autoencoder: torch.nn.ModuleDict,
+        network_shape: tuple[int, ...],
+        n_classes: int,
+    ) -> torch.nn.Module:
+        """The untrained discriminator of the adversarial stage."""
+
+    @abstractmethod
+    def _adversarial_step(
+        self,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+        generator_optimizer: torch.optim.Optimizer,
+        discriminator_optimizer: torch.optim.Optimizer,
+    ) -> AdversarialStep:
+        """The step of the adversarial stage: batch indices -> logged losses."""
+
+
+class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
+    """Base class of BAGAN and SCDL-GAN: class Gaussians and a (K+1)-way GAN.
+
+    The latent model is one Gaussian per class of the encoder's codes; the
+    discriminator starts from the encoder's trunk with ``n_classes + 1``
+    outputs (the last one "fake"); the adversarial stage is BAGAN's. New
+    samples of class ``c`` are ``generator(z)`` with ``z`` drawn from class
+    ``c``'s Gaussian, drawn again while the discriminator calls them another
+    class when ``discriminator_filter`` is True.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseAutoencoderGANSampler._parameter_constraints,
+        "covariance_type": [StrOptions({"full", "diag"})],
+        "discriminator_filter": ["boolean"],
+    }
+
+    def _fit_latent_model(self, encoder, data, labels, n_classes):
+        gaussians = fit_class_gaussians(encoder, data, labels, n_classes)
+        covariances = gaussians.covariances
+        if self.covariance_type == "diag":
+            covariances = covariances * np.eye(self.latent_dim)
+        self.class_latent_means_ = gaussians.means
+        self.class_latent_covariances_ = covariances
+
+    def _build_discriminator(self, autoencoder, network_shape, n_classes):
+        return discriminator_from_encoder(autoencoder["encoder"], n_classes)
+
+    def _latent_sampler(self, device: torch.device) -> GaussianLatentSampler:
+        gaussians = ClassGaussians(
+            self.class_latent_means_, self.class_latent_covariances_
+        )
+        return GaussianLatentSampler(gaussians, device)
+
+    def _adversarial_step(
+        self, data, labels, n_classes, generator_optimizer, discriminator_optimizer
+    ):
+        return balancing_gan_step(
+            self.generator_,
+            self.discriminator_,
+            self._latent_sampler(data.device),
+            data,
+            labels,
+            n_classes,
+            generator_optimizer,
+            discriminator_optimizer,
+        )
+
+    def _generation_chunk_size(self, device):
+        network_batch = super()._generation_chunk_size(device)
+        if self.discriminator_filter:
+            return max(network_batch, FILTERED_GENERATION_CHUNK)
+        return network_batch
+
+    def _generate_network_outputs(self, class_codes, networks):
+        return draw_class_consistent(
+            networks["generator_"],
+            self._latent_sampler(class_codes.device),
+            class_codes,
+            networks["discriminator_"] if self.discriminator_filter else None,
+            batch_size=super()._generation_chunk_size(class_codes.device),
+        )
