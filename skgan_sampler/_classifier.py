@@ -22,6 +22,7 @@ from ._training import (
     DEVICE_OPTIONS,
     TrainingMonitor,
     draw_seed,
+    in_batches,
     modules_to_cpu,
     optimizer_step,
     resolve_device,
@@ -266,15 +267,12 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         X_rows = validate_data(self, X_rows, dtype=np.float32, reset=False)
         device = resolve_device(self.device)
         self.module_.to(device).eval()
-        probabilities = []
         with torch.no_grad():
-            for start in range(0, len(X_rows), PREDICTION_CHUNK):
-                data = self._to_network(
-                    X_rows[start : start + PREDICTION_CHUNK], device
-                )
-                probabilities.append(F.softmax(self.module_(data), dim=1).cpu().numpy())
+            logits = in_batches(
+                self.module_, self._to_network(X_rows, device), PREDICTION_CHUNK
+            )
         modules_to_cpu(self.module_)
-        return np.concatenate(probabilities).astype(np.float64)
+        return F.softmax(logits, dim=1).cpu().numpy().astype(np.float64)
 
     def predict(self, X):
         """Predicted class labels.
