@@ -8,8 +8,9 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 
-from skgan_sampler import BAGANGPSampler
+from skgan_sampler import BAGANGPSampler, _bagan_gp
 from skgan_sampler._bagan_gp import resolve_gan_epochs
+from skgan_sampler._losses import gradient_penalty
 
 FAST = BAGANGPSampler(latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0)
 
@@ -135,16 +136,28 @@ def test_embedding_keeps_training_in_the_gan_stage(tabular):
     )
 
 
-def test_gp_mixing_changes_the_training(tabular):
+@pytest.mark.parametrize("gp_mixing", ["uniform", "normal"])
+def test_gp_mixing_draws_the_interpolation_coefficients(
+    gp_mixing, tabular, monkeypatch
+):
+    coefficients = []
+
+    def recording_penalty(discriminator, real, fake, mixing):
+        coefficients.append(mixing.detach().clone())
+        return gradient_penalty(discriminator, real, fake, mixing)
+
+    monkeypatch.setattr(_bagan_gp, "gradient_penalty", recording_penalty)
     X, y = tabular
-    uniform = clone(FAST).set_params(gp_mixing="uniform", gan_epochs=2)
-    normal = clone(FAST).set_params(gp_mixing="normal", gan_epochs=2)
-    X_uniform, _ = uniform.fit_resample(X, y)
-    X_normal, _ = normal.fit_resample(X, y)
-    assert uniform.history_["autoencoder"] == normal.history_["autoencoder"]
-    penalty_uniform = uniform.history_["gan"]["gradient_penalty"]
-    assert penalty_uniform != normal.history_["gan"]["gradient_penalty"]
-    assert not np.array_equal(X_uniform[len(X) :], X_normal[len(X) :])
+    clone(FAST).set_params(gp_mixing=gp_mixing, gan_epochs=3).fit_resample(X, y)
+    drawn = torch.cat(coefficients).numpy()
+    # One coefficient per real row, per critic step, per batch.
+    assert len(drawn) == 3 * FAST.n_critic * len(X)
+    if gp_mixing == "uniform":
+        assert drawn.min() >= 0.0 and drawn.max() <= 1.0
+        assert abs(drawn.mean() - 0.5) < 0.05
+    else:
+        assert (drawn < 0).mean() > 0.4 and (drawn > 1).mean() > 0.1
+        assert abs(drawn.mean()) < 0.1 and abs(drawn.std() - 1.0) < 0.1
 
 
 def test_zero_penalty_weight_skips_the_penalty(tabular):

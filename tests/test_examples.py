@@ -8,6 +8,7 @@ reference lists every public name.
 # Authors: skgan_sampler developers
 # License: MIT
 
+import ast
 import re
 import runpy
 from pathlib import Path
@@ -38,7 +39,28 @@ def one_torch_thread():
     torch.set_num_threads(n_threads)
 
 
-def test_examples_are_found():
+def _gallery_setting(name):
+    """The source of a sphinx_gallery_conf entry in docs/conf.py."""
+    conf = (REPO_ROOT / "docs" / "conf.py").read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(conf)):
+        if isinstance(node, ast.Assign) and node.targets[0].id == "sphinx_gallery_conf":
+            for key, value in zip(node.value.keys, node.value.values, strict=True):
+                if key.value == name:
+                    return ast.get_source_segment(conf, value)
+    raise KeyError(name)
+
+
+def test_examples_are_the_ones_the_gallery_executes():
+    # sphinx-gallery runs the files of examples_dirs whose path matches
+    # filename_pattern; this module runs EXAMPLES: the two sets must agree.
+    assert _gallery_setting("examples_dirs") == 'str(REPO_ROOT / "examples")'
+    pattern = re.compile(ast.literal_eval(_gallery_setting("filename_pattern")))
+    executed = {
+        path
+        for path in (REPO_ROOT / "examples").glob("*.py")
+        if pattern.search(path.as_posix())
+    }
+    assert executed == set(EXAMPLES)
     assert len(EXAMPLES) >= 5
 
 

@@ -12,6 +12,7 @@ from skgan_sampler._networks import (
     PhaseConvTranspose2d,
     build_encoder,
     channels_last_inference_copy,
+    discriminator_from_encoder,
     downsampled_sizes,
 )
 
@@ -91,10 +92,19 @@ def test_decoders_map_to_image_channels_through_the_phase_form():
 
 
 def test_encoder_trunk_is_what_a_discriminator_inherits():
-    encoder = build_encoder((1, 28, 28), 16)
-    features = encoder.features(torch.zeros(2, 1, 28, 28))
-    assert features.shape == (2, encoder.n_features)
-    assert encoder.n_features == 128 * 7 * 7
+    torch.manual_seed(0)
+    encoder = build_encoder((1, 28, 28), 16, dropout=0.3).eval()
+    discriminator = discriminator_from_encoder(encoder, n_classes=4).eval()
+    x = torch.randn(5, 1, 28, 28)
+    # The same trunk function, with its own copy of the weights ...
+    torch.testing.assert_close(discriminator.features(x), encoder.features(x))
+    assert discriminator.n_features == encoder.n_features == 128 * 7 * 7
+    with torch.no_grad():
+        next(discriminator.features.parameters()).add_(1.0)
+    assert not torch.allclose(discriminator.features(x), encoder.features(x))
+    # ... and a fresh head with one output per class plus "fake".
+    assert discriminator(x).shape == (5, 5)
+    assert discriminator.head is not encoder.head
 
 
 def test_dropout_keeps_the_expected_share_and_scale():

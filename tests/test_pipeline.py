@@ -31,14 +31,25 @@ def _pipeline(sampler):
 
 
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=estimator_id)
-def test_resampling_happens_in_fit_only(sampler, imbalanced_digits):
+def test_resampling_happens_in_fit_only(sampler, imbalanced_digits, monkeypatch):
     X, y = imbalanced_digits
     pipe = _pipeline(sampler).fit(X, y)
     # Classes 0 and 1 tie for the majority; imbalanced-learn picks 0.
     assert pipe.named_steps["gan"].sampling_strategy_ == {1: 0, 2: 30}
     assert pipe.named_steps["clf"].n_features_in_ == 64
+    expected = pipe.named_steps["clf"].predict(X)
+
+    def sampler_called(*args, **kwargs):
+        raise AssertionError("the sampler ran at predict time")
+
     # Prediction sees the rows as given: no sampler runs at predict time.
-    assert pipe.predict(X).shape == y.shape
+    gan = pipe.named_steps["gan"]
+    for method in ("fit", "fit_resample", "generate", "_generate_rows"):
+        monkeypatch.setattr(gan, method, sampler_called)
+    np.testing.assert_array_equal(pipe.predict(X), expected)
+    np.testing.assert_array_equal(
+        pipe.predict_proba(X), pipe.named_steps["clf"].predict_proba(X)
+    )
 
 
 @pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=estimator_id)
