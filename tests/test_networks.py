@@ -184,4 +184,7 @@ def test_inference_copy_keeps_what_it_cannot_fold():
     assert [type(m) for m in inference] == [type(m) for m in network]
     x = torch.randn(2, 2, 6, 6)
     with torch.no_grad():
-        torch.testing.assert_close(inference(x), network(x), rtol=0, atol=0)
+        # Channels-last feature maps may run other float32 kernels: torch
+        # does not promise bit-identical results across memory formats (an
+        # AVX2-only AMD EPYC differed by up to 4.8e-7).
+        torch.testing.assert_close(inference(x), network(x), rtol=1e-5, atol=1e-6)
