@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from configs import (
     DIGITS_TEST_PER_CLASS,
-    WAE_GAN,
+    SAMPLER_VARIANTS,
     DatasetSpec,
     Experiment,
     is_gan_method,
@@ -84,7 +84,10 @@ class Cell:
     ``torch_threads`` fixes torch's intra-op threads of the cell; None means
     ``max(1, cores // n_parallel)`` where ``n_parallel`` is the number of cells
     run at once on one machine (the joblib ``n_jobs``), so that parallel cells
-    do not oversubscribe the cores. Neither enters the cell's settings hash.
+    do not oversubscribe the cores. ``data_home`` is the folder the image
+    loaders read (one sub-folder per dataset, like ``shared/data``). None of
+    the three enters the cell's settings hash: they say how and where the
+    cell runs, not what it computes.
     """
 
     experiment: Experiment
@@ -92,6 +95,7 @@ class Cell:
     seed: int
     torch_threads: int | None = None
     n_parallel: int = 1
+    data_home: str | os.PathLike[str] | None = None
 
     @property
     def dataset(self) -> DatasetSpec:
@@ -287,60 +291,60 @@ class PeakMemory:
 # --------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2)
-def _load_source(source: str, path: str | None) -> Bunch:
-    """The raw split of a source as flattened rows (cached per process)."""
-    if source == "digits":
-        from sklearn.datasets import load_digits
+def _load_digits() -> Bunch:
+    from sklearn.datasets import load_digits
 
-        digits = load_digits()
-        X = digits.data.astype(np.uint8)
-        y = digits.target.astype(np.int64)
-        # Digits has no test split: a balanced one is held out below.
-        return Bunch(
-            X_train=X,
-            y_train=y,
-            X_test=None,
-            y_test=None,
-            image_shape=(8, 8),
-            class_names=[str(label) for label in range(10)],
-        )
-    if source == "npz":
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-        image_shape = (
-            tuple(int(v) for v in arrays["image_shape"])
-            if "image_shape" in arrays
-            else None
-        )
-        if "X" in arrays:
-            from sklearn.model_selection import train_test_split
+    digits = load_digits()
+    # Digits has no test split: load_dataset holds a balanced one out.
+    return Bunch(
+        X_train=digits.data.astype(np.uint8),
+        y_train=digits.target.astype(np.int64),
+        X_test=None,
+        y_test=None,
+        image_shape=(8, 8),
+        class_names=[str(label) for label in range(10)],
+    )
 
-            X_train, X_test, y_train, y_test = train_test_split(
-                arrays["X"],
-                arrays["y"],
-                test_size=0.3,
-                stratify=arrays["y"],
-                random_state=TEST_RANDOM_STATE,
-            )
-        else:
-            X_train, y_train = arrays["X_train"], arrays["y_train"]
-            X_test, y_test = arrays["X_test"], arrays["y_test"]
-        X_train, X_test = (np.asarray(X).reshape(len(X), -1) for X in (X_train, X_test))
-        return Bunch(
-            X_train=X_train,
-            y_train=np.asarray(y_train),
-            X_test=X_test,
-            y_test=np.asarray(y_test),
-            image_shape=image_shape,
-            class_names=[str(c) for c in np.unique(y_train)],
+
+def _load_npz(path: str) -> Bunch:
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    image_shape = (
+        tuple(int(v) for v in arrays["image_shape"])
+        if "image_shape" in arrays
+        else None
+    )
+    if "X" in arrays:
+        from sklearn.model_selection import train_test_split
+
+        X_train, X_test, y_train, y_test = train_test_split(
+            arrays["X"],
+            arrays["y"],
+            test_size=0.3,
+            stratify=arrays["y"],
+            random_state=TEST_RANDOM_STATE,
         )
+    else:
+        X_train, y_train = arrays["X_train"], arrays["y_train"]
+        X_test, y_test = arrays["X_test"], arrays["y_test"]
+    X_train, X_test = (np.asarray(X).reshape(len(X), -1) for X in (X_train, X_test))
+    return Bunch(
+        X_train=X_train,
+        y_train=np.asarray(y_train),
+        X_test=X_test,
+        y_test=np.asarray(y_test),
+        image_shape=image_shape,
+        class_names=[str(c) for c in np.unique(y_train)],
+    )
+
+
+def _load_images(source: str, data_home: str | os.PathLike[str] | None) -> Bunch:
     loader = {
         "fashion_mnist": load_fashion_mnist,
         "mnist": load_mnist,
         "cifar10_jpeg": load_cifar10_jpeg,
     }[source]
-    data = loader(data_home=path)
+    data = loader(data_home=data_home)
     return Bunch(
         X_train=data.X_train.reshape(len(data.X_train), -1),
         y_train=data.y_train,
@@ -351,7 +355,21 @@ def _load_source(source: str, path: str | None) -> Bunch:
     )
 
 
-def load_dataset(spec: DatasetSpec, seed: int) -> Bunch:
+@functools.lru_cache(maxsize=2)
+def _load_source(
+    source: str, path: str | None, data_home: str | os.PathLike[str] | None
+) -> Bunch:
+    """The raw split of a source as flattened rows (cached per process)."""
+    if source == "digits":
+        return _load_digits()
+    if source == "npz":
+        return _load_npz(path)
+    return _load_images(source, data_home)
+
+
+def load_dataset(
+    spec: DatasetSpec, seed: int, *, data_home: str | os.PathLike[str] | None = None
+) -> Bunch:
     """The imbalanced training set of ``seed``, the test set and the real pool.
 
     Images are flattened channels-last rows (uint8 for images). ``X_pool,
@@ -360,21 +378,13 @@ def load_dataset(spec: DatasetSpec, seed: int) -> Bunch:
     it. ``seed`` draws the imbalanced subset; the test set does not depend on
     it (see ``TEST_RANDOM_STATE``), except that BAGAN-GP's profile uses its
     own fixed split (``random_state=42``, as in its reference code).
+    ``data_home`` is the folder of the image datasets (see
+    :func:`skgan_sampler.datasets.load_mnist`); digits and npz files ignore it.
     """
-    raw = _load_source(spec.source, spec.path)
+    raw = _load_source(spec.source, spec.path, data_home)
     X_pool, y_pool, X_test, y_test = raw.X_train, raw.y_train, raw.X_test, raw.y_test
     if spec.source == "digits":
-        indices = np.arange(len(y_pool))
-        test_idx, _ = balanced_subset(
-            indices,
-            y_pool,
-            n_per_class=DIGITS_TEST_PER_CLASS,
-            random_state=TEST_RANDOM_STATE,
-        )
-        in_test = np.isin(indices, test_idx)
-        X_test, y_test = X_pool[in_test], y_pool[in_test]
-        X_pool, y_pool = X_pool[~in_test], y_pool[~in_test]
-
+        X_pool, y_pool, X_test, y_test = _hold_out_digits_test(X_pool, y_pool)
     if spec.profile == "bagan_gp_b":
         X_train, X_test, y_train, y_test = make_bagan_gp_imbalance(X_pool, y_pool)
     elif spec.profile == "given":
@@ -408,15 +418,24 @@ def load_dataset(spec: DatasetSpec, seed: int) -> Bunch:
     )
 
 
+def _hold_out_digits_test(
+    X: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Digits has no test split: hold out a balanced one, the same for all seeds."""
+    indices = np.arange(len(y))
+    test_idx, _ = balanced_subset(
+        indices,
+        y,
+        n_per_class=DIGITS_TEST_PER_CLASS,
+        random_state=TEST_RANDOM_STATE,
+    )
+    in_test = np.isin(indices, test_idx)
+    return X[~in_test], y[~in_test], X[in_test], y[in_test]
+
+
 # --------------------------------------------------------------------------
 # Samplers
 # --------------------------------------------------------------------------
-
-
-def _gan_class(method: str) -> type:
-    import skgan_sampler
-
-    return getattr(skgan_sampler, "SCDLGANSampler" if method == WAE_GAN else method)
 
 
 def resolved_sampler_params(
@@ -452,7 +471,8 @@ def build_sampler(
     number of neighbours is lowered to ``smallest_count - 1`` when the
     smallest class is too small for the default 5 (tiny profiles only).
     GAN samplers get ``image_shape``, ``random_state=seed`` and
-    ``generation_precision="float32"``, then the experiment's ``gan_params``
+    ``generation_precision="float32"``, then the parameters of a
+    ``configs.SAMPLER_VARIANTS`` entry, the experiment's ``gan_params``
     (those the sampler has) and its per-method ``sampler_params``;
     everything else keeps the sampler's default.
     """
@@ -469,15 +489,16 @@ def build_sampler(
             kwargs["n_neighbors"] = neighbours
         kwargs.update(experiment.sampler_params.get(method, {}))
         return make_float_pipeline(getattr(over_sampling, method)(**kwargs))
-    cls = _gan_class(method)
+    import skgan_sampler
+
+    class_name, variant_params = SAMPLER_VARIANTS.get(method, (method, {}))
     # Samples in float32, so that no figure depends on whether the machine
     # has AMX (where the default generation_precision autocasts to bfloat16);
-    # generation_speed.py compares the two precisions.
-    sampler = cls(
+    # probes/generation_speed.py compares the two precisions.
+    sampler = getattr(skgan_sampler, class_name)(
         image_shape=image_shape, random_state=seed, generation_precision="float32"
     )
-    if method == WAE_GAN:
-        sampler.set_params(supervised_weight=0.0)
+    sampler.set_params(**variant_params)
     known = sampler.get_params(deep=False)
     sampler.set_params(
         **{k: v for k, v in experiment.gan_params.items() if k in known},
@@ -510,13 +531,37 @@ def downstream(
     cheap_max_iter: int,
 ) -> dict[str, Any]:
     """Protocol (a): SmallCNN and a cheap model trained on ``X_fit, y_fit``."""
+    return {
+        "SmallCNN": _smallcnn_scores(
+            X_fit, y_fit, data, seed=seed, epochs=epochs, class_weight=class_weight
+        ),
+        "LogisticRegression": _cheap_model_scores(
+            X_fit, y_fit, data, max_iter=cheap_max_iter, class_weight=class_weight
+        ),
+    }
+
+
+def _test_scores(data: Bunch, y_pred: np.ndarray) -> dict[str, Any]:
+    scores = imbalanced_scores(
+        data.y_test,
+        y_pred,
+        largest_class=data.largest_class,
+        smallest_class=data.smallest_class,
+    )
+    return _json_scores(scores)
+
+
+def _smallcnn_scores(
+    X_fit: np.ndarray,
+    y_fit: np.ndarray,
+    data: Bunch,
+    *,
+    seed: int,
+    epochs: int,
+    class_weight: str | None,
+) -> dict[str, Any]:
     from skgan_sampler import SmallCNN
 
-    labels = {
-        "largest_class": data.largest_class,
-        "smallest_class": data.smallest_class,
-    }
-    results = {}
     cnn = SmallCNN(
         image_shape=data.image_shape,
         epochs=epochs,
@@ -525,36 +570,44 @@ def downstream(
     )
     start = time.perf_counter()
     cnn.fit(X_fit, y_fit)
-    scores = imbalanced_scores(data.y_test, cnn.predict(data.X_test), **labels)
-    results["SmallCNN"] = {
-        **_json_scores(scores),
+    return {
+        **_test_scores(data, cnn.predict(data.X_test)),
         "train_seconds": time.perf_counter() - start,
         "epochs": epochs,
     }
 
-    # Standard scaling + logistic regression: seconds, not minutes, and ranks
-    # the classic baselines like SmallCNN (DESIGN.md). max_iter is small on
-    # purpose; whether it converged is recorded.
+
+def _cheap_model_scores(
+    X_fit: np.ndarray,
+    y_fit: np.ndarray,
+    data: Bunch,
+    *,
+    max_iter: int,
+    class_weight: str | None,
+) -> dict[str, Any]:
+    """Standard scaling + logistic regression, stopped after ``max_iter``.
+
+    Seconds, not minutes, and it ranks the classic baselines like SmallCNN
+    (DESIGN.md). ``max_iter`` is small on purpose; whether it converged is
+    recorded.
+    """
     cheap = make_pipeline(
         StandardScaler(),
-        LogisticRegression(max_iter=cheap_max_iter, class_weight=class_weight),
+        LogisticRegression(max_iter=max_iter, class_weight=class_weight),
     )
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         cheap.fit(np.asarray(X_fit, dtype=np.float32), y_fit)
-    scores = imbalanced_scores(
-        data.y_test, cheap.predict(np.asarray(data.X_test, dtype=np.float32)), **labels
-    )
-    results["LogisticRegression"] = {
-        **_json_scores(scores),
+    y_pred = cheap.predict(np.asarray(data.X_test, dtype=np.float32))
+    return {
+        **_test_scores(data, y_pred),
         "train_seconds": time.perf_counter() - start,
-        "max_iter": cheap_max_iter,
+        "max_iter": max_iter,
         "converged": not any(
             issubclass(w.category, ConvergenceWarning) for w in caught
         ),
     }
-    return results
 
 
 def generate_per_class(
@@ -636,6 +689,7 @@ def train_reference(
     seed: int,
     torch_threads: int | None = None,
     n_parallel: int = 1,
+    data_home: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """The reference SmallCNN of protocols (b) and (c) for (dataset, seed).
 
@@ -646,7 +700,7 @@ def train_reference(
     from skgan_sampler import SmallCNN
 
     configure_threads(torch_threads, n_parallel)
-    data = load_dataset(experiment.dataset, seed)
+    data = load_dataset(experiment.dataset, seed, data_home=data_home)
     available = np.unique(data.y_pool, return_counts=True)[1].min()
     n_per_class = int(min(experiment.reference_per_class, available))
     X, y = balanced_subset(
@@ -761,119 +815,158 @@ def run_cell(cell: Cell, reference: dict[str, Any] | None = None) -> dict[str, A
     Errors are not caught here (see :func:`run_cell_safely`).
     """
     started = time.perf_counter()
+    _set_threads_and_log_start(cell)
+    exp = cell.experiment
+    data = load_dataset(cell.dataset, cell.seed, data_home=cell.data_home)
+    sampler = build_sampler(
+        cell.method,
+        image_shape=data.image_shape,
+        seed=cell.seed,
+        experiment=exp,
+        smallest_count=int(data.train_counts.min()),
+    )
+    X_fit, y_fit, cost = resample_with_cost(sampler, data.X_train, data.y_train)
+    result = {"status": "ok", **_describe_cell(cell, data, y_fit), "cost": cost}
+    result["downstream"] = downstream(
+        X_fit,
+        y_fit,
+        data,
+        seed=cell.seed,
+        epochs=exp.cnn_epochs,
+        class_weight="balanced" if cell.method == "class_weight" else None,
+        cheap_max_iter=exp.cheap_max_iter,
+    )
+    if is_gan_method(cell.method):
+        if reference is None:
+            reference = train_reference(
+                exp, cell.seed, cell.torch_threads, cell.n_parallel, cell.data_home
+            )
+        result.update(_score_generated_samples(cell, sampler, data, reference))
+    else:
+        result.update(_keep_appended_samples(cell, sampler, data, X_fit, y_fit))
+    result["environment"] = environment()
+    result["cell_seconds"] = time.perf_counter() - started
+    result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    return result
+
+
+def _set_threads_and_log_start(cell: Cell) -> None:
     threads = configure_threads(cell.torch_threads, cell.n_parallel)
+    # Printed by the worker, so a Dask worker's log shows what it is busy with.
     print(
         f"[{time.strftime('%H:%M:%S')}] start  {cell.key} "
         f"(pid {os.getpid()}, {threads} torch threads)",
         flush=True,
     )
-    exp, method, seed = cell.experiment, cell.method, cell.seed
-    data = load_dataset(cell.dataset, seed)
-    image_like = data.image_shape is not None
-    sampler = build_sampler(
-        method,
-        image_shape=data.image_shape,
-        seed=seed,
-        experiment=exp,
-        smallest_count=int(data.train_counts.min()),
+
+
+def resample_with_cost(
+    sampler: Any, X: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """``sampler.fit_resample(X, y)`` with its wall time and peak memory (d).
+
+    Without a sampler the data comes back as it is and every cost is None.
+    """
+    cost: dict[str, Any] = dict.fromkeys(
+        ("fit_seconds", "peak_rss_delta_mb", "peak_rss_mb", "gpu_peak_mb")
     )
-    cost: dict[str, Any] = {
-        "fit_seconds": None,
-        "peak_rss_delta_mb": None,
-        "peak_rss_mb": None,
-        "gpu_peak_mb": None,
-    }
     if sampler is None:
-        X_fit, y_fit = data.X_train, data.y_train
-    else:
-        import torch
+        return X, y, cost
+    import torch
 
-        if torch.cuda.is_available():
-            torch.cuda.reset_peak_memory_stats()
-        with PeakMemory() as memory:
-            start = time.perf_counter()
-            X_fit, y_fit = sampler.fit_resample(data.X_train, data.y_train)
-            cost["fit_seconds"] = time.perf_counter() - start
-        cost["peak_rss_delta_mb"] = memory.delta_mb
-        cost["peak_rss_mb"] = memory.peak_mb
-        if torch.cuda.is_available():
-            cost["gpu_peak_mb"] = torch.cuda.max_memory_allocated() / 2**20
+    if torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        X_fit, y_fit = sampler.fit_resample(X, y)
+        cost["fit_seconds"] = time.perf_counter() - start
+    cost["peak_rss_delta_mb"] = memory.delta_mb
+    cost["peak_rss_mb"] = memory.peak_mb
+    if torch.cuda.is_available():
+        cost["gpu_peak_mb"] = torch.cuda.max_memory_allocated() / 2**20
+    return X_fit, y_fit, cost
 
-    result: dict[str, Any] = {
-        "status": "ok",
+
+def _label_counts(y: np.ndarray) -> dict[str, int]:
+    return {
+        str(c.item()): int(n)
+        for c, n in zip(*np.unique(y, return_counts=True), strict=True)
+    }
+
+
+def _describe_cell(cell: Cell, data: Bunch, y_fit: np.ndarray) -> dict[str, Any]:
+    """What the cell is: its settings, its data's classes and counts."""
+    dataset = cell.dataset
+    return {
         "key": cell.key,
-        "dataset": cell.dataset.name,
-        "dataset_description": cell.dataset.describe(),
-        "source": cell.dataset.source,
-        "profile": cell.dataset.profile,
-        "lossy_copy": cell.dataset.source == "cifar10_jpeg",
-        "method": method,
-        "seed": seed,
-        "is_gan": is_gan_method(method),
+        "dataset": dataset.name,
+        "dataset_description": dataset.describe(),
+        "source": dataset.source,
+        "profile": dataset.profile,
+        "lossy_copy": dataset.source == "cifar10_jpeg",
+        "method": cell.method,
+        "seed": cell.seed,
+        "is_gan": is_gan_method(cell.method),
         "settings": cell.settings(),
         "settings_hash": cell.settings_hash(),
         "classes": [c.item() for c in data.classes],
         "class_names": data.class_names,
-        "image_shape": list(data.image_shape) if image_like else None,
-        "train_counts": {
-            str(c.item()): int(n)
-            for c, n in zip(data.classes, data.train_counts, strict=True)
-        },
-        "test_counts": {
-            str(c.item()): int(n)
-            for c, n in zip(*np.unique(data.y_test, return_counts=True), strict=True)
-        },
+        "image_shape": None if data.image_shape is None else list(data.image_shape),
+        "train_counts": _label_counts(data.y_train),
+        "test_counts": _label_counts(data.y_test),
         "largest_class": data.largest_class.item(),
         "smallest_class": data.smallest_class.item(),
-        "resampled_counts": {
-            str(c.item()): int(n)
-            for c, n in zip(*np.unique(y_fit, return_counts=True), strict=True)
-        },
-        "cost": cost,
+        "resampled_counts": _label_counts(y_fit),
     }
-    result["downstream"] = downstream(
-        X_fit,
-        y_fit,
-        data,
-        seed=seed,
-        epochs=exp.cnn_epochs,
-        class_weight="balanced" if method == "class_weight" else None,
-        cheap_max_iter=exp.cheap_max_iter,
-    )
 
-    result["recognisability"] = result["frechet"] = None
-    result["samples"] = {}
-    result["generated_classes"] = result["missing_classes"] = None
-    if is_gan_method(method):
-        if reference is None:
-            reference = train_reference(exp, seed, cell.torch_threads, cell.n_parallel)
-        X_gen, y_gen, missing = generate_per_class(
-            sampler, data.classes, exp.n_generated_per_class, seed
-        )
-        result["generated_classes"] = sorted(np.unique(y_gen).tolist())
-        result["missing_classes"] = missing
-        if len(y_gen):
-            X_gen = np.asarray(X_gen).reshape(len(y_gen), -1)
-            result["recognisability"] = recognisability(reference, X_gen, y_gen, data)
-            result["frechet"] = frechet_per_class(reference, X_gen, y_gen, data)
-        result["samples"] = _keep_samples(
-            X_gen, y_gen, exp.n_kept_per_class, image_like
-        )
-    elif sampler is not None:
-        # The rows imbalanced-learn appended after the originals: its
-        # synthetic samples, shown beside the GANs' in the sample grid.
+
+def _score_generated_samples(
+    cell: Cell, sampler: Any, data: Bunch, reference: dict[str, Any]
+) -> dict[str, Any]:
+    """Protocols (b) and (c) on the samples a GAN sampler generates per class."""
+    exp = cell.experiment
+    X_gen, y_gen, missing = generate_per_class(
+        sampler, data.classes, exp.n_generated_per_class, cell.seed
+    )
+    scores = {"recognisability": None, "frechet": None}
+    if len(y_gen):
+        X_gen = np.asarray(X_gen).reshape(len(y_gen), -1)
+        scores["recognisability"] = recognisability(reference, X_gen, y_gen, data)
+        scores["frechet"] = frechet_per_class(reference, X_gen, y_gen, data)
+    return {
+        **scores,
+        "samples": _keep_samples(
+            X_gen, y_gen, exp.n_kept_per_class, data.image_shape is not None
+        ),
+        "generated_classes": sorted(np.unique(y_gen).tolist()),
+        "missing_classes": missing,
+    }
+
+
+def _keep_appended_samples(
+    cell: Cell, sampler: Any, data: Bunch, X_fit: np.ndarray, y_fit: np.ndarray
+) -> dict[str, Any]:
+    """The sample-grid rows of a method that generates nothing itself.
+
+    imbalanced-learn appends its synthetic rows after the originals; they
+    are shown beside the GANs' samples. No resampling has none.
+    """
+    samples = {}
+    if sampler is not None:
         n_real = len(data.y_train)
-        result["samples"] = _keep_samples(
+        samples = _keep_samples(
             np.asarray(X_fit)[n_real:],
             np.asarray(y_fit)[n_real:],
-            exp.n_kept_per_class,
-            image_like,
+            cell.experiment.n_kept_per_class,
+            data.image_shape is not None,
         )
-
-    result["environment"] = environment()
-    result["cell_seconds"] = time.perf_counter() - started
-    result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-    return result
+    return {
+        "recognisability": None,
+        "frechet": None,
+        "samples": samples,
+        "generated_classes": None,
+        "missing_classes": None,
+    }
 
 
 def run_cell_safely(

@@ -21,10 +21,12 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _protocols import decode_samples
 from configs import available_methods
 
 # --------------------------------------------------------------------------
@@ -340,26 +342,29 @@ def _cost_table(by_method: dict[str, list[dict]]) -> str:
     rows = []
     for method, method_cells in by_method.items():
         for machine, cells in _by_machine(method_cells).items():
-            fit = _values(cells, "cost", "fit_seconds")
-            smote = smote_seconds.get(machine)
-            ratio = (
-                f"{np.mean(fit) / np.mean(smote):.1f}"
-                if fit and smote and np.mean(smote) > 0
-                else "—"
-            )
             row = [method] + ([machine] if several_machines else [])
-            row += [
-                str(len(cells)),
-                _mean_std(fit, digits=2) if fit else "— (no resampling)",
-                ratio,
-                _mean_std(_values(cells, "cost", "peak_rss_delta_mb"), digits=0),
-                _mean_std(_values(cells, "cost", "peak_rss_mb"), digits=0),
-            ]
-            if any_gpu:
-                row.append(_mean_std(_values(cells, "cost", "gpu_peak_mb"), digits=0))
-            row.append(_mean_std(_values(cells, "cell_seconds"), digits=0))
-            rows.append(row)
+            rows.append(row + _cost_row(cells, smote_seconds.get(machine), any_gpu))
     return _table(header, rows)
+
+
+def _cost_row(cells: list[dict], smote: list[float] | None, gpu: bool) -> list[str]:
+    """The cost columns of cells that ran on one machine beside SMOTE's time."""
+    fit = _values(cells, "cost", "fit_seconds")
+    ratio = (
+        f"{np.mean(fit) / np.mean(smote):.1f}"
+        if fit and smote and np.mean(smote) > 0
+        else "—"
+    )
+    row = [
+        str(len(cells)),
+        _mean_std(fit, digits=2) if fit else "— (no resampling)",
+        ratio,
+        _mean_std(_values(cells, "cost", "peak_rss_delta_mb"), digits=0),
+        _mean_std(_values(cells, "cost", "peak_rss_mb"), digits=0),
+    ]
+    if gpu:
+        row.append(_mean_std(_values(cells, "cost", "gpu_peak_mb"), digits=0))
+    return row + [_mean_std(_values(cells, "cell_seconds"), digits=0)]
 
 
 def _headline(by_method: dict[str, list[dict]]) -> str:
@@ -370,9 +375,6 @@ def _headline(by_method: dict[str, list[dict]]) -> str:
             by_method.get(method, []), "downstream", "SmallCNN", "balanced_accuracy"
         )
         return [100 * v for v in values]
-
-    def std(values):
-        return float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
 
     gan_scores = {
         method: values
@@ -390,27 +392,31 @@ def _headline(by_method: dict[str, list[dict]]) -> str:
         f"≥ {HEADLINE_TARGET:.0f}: {target}."
     ]
     for other in ("none", "SMOTE", "class_weight"):
-        other_scores = scores(other)
-        if not other_scores:
-            lines.append(f"- vs {other}: not run.")
-            continue
-        mean = float(np.mean(other_scores))
-        spread = std(best_scores) + std(other_scores)
-        verdict = (
-            "cannot tell (fewer than 2 seeds on a side)"
-            if math.isnan(spread)
-            else (
-                "above by more than the spread"
-                if best_mean - mean > spread
-                else "not above by more than the spread"
-            )
-        )
-        lines.append(
-            f"- vs {other} {_mean_std(other_scores)} (n = {len(other_scores)}): "
-            f"difference {best_mean - mean:+.1f} points; {verdict} (spread = sum "
-            "of the two standard deviations)."
-        )
+        lines.append(_comparison(best_scores, other, scores(other)))
     return "\n".join(lines)
+
+
+def _comparison(best_scores: list[float], other: str, scores: list[float]) -> str:
+    """Whether the best GAN sampler is above ``other`` by more than the spread."""
+    if not scores:
+        return f"- vs {other}: not run."
+
+    def std(values):
+        return float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+
+    difference = float(np.mean(best_scores)) - float(np.mean(scores))
+    spread = std(best_scores) + std(scores)
+    if math.isnan(spread):
+        verdict = "cannot tell (fewer than 2 seeds on a side)"
+    elif difference > spread:
+        verdict = "above by more than the spread"
+    else:
+        verdict = "not above by more than the spread"
+    return (
+        f"- vs {other} {_mean_std(scores)} (n = {len(scores)}): "
+        f"difference {difference:+.1f} points; {verdict} (spread = sum "
+        "of the two standard deviations)."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -462,8 +468,6 @@ def _recall_figure(by_method, classes, title, path: Path) -> None:
 
 
 def _samples_figure(by_method, classes, image_shape, title, path: Path) -> bool:
-    from _protocols import decode_samples
-
     shown = {
         method: min(cells, key=lambda c: c["seed"])["samples"]
         for method, cells in by_method.items()
@@ -493,18 +497,7 @@ def _samples_figure(by_method, classes, image_shape, title, path: Path) -> bool:
         figsize=(0.45 * len(classes) + 1.5, (0.45 * n_show + 0.5) * len(shown)),
     )
     for axis, (method, samples) in zip(axes[:, 0], shown.items(), strict=True):
-        # One column per class, samples downwards; a class without samples
-        # (the majority for SMOTE, a class GAMO cannot generate) stays blank.
-        mosaic = np.zeros((n_show * height, len(classes) * width, channels), np.uint8)
-        for col, label in enumerate(classes):
-            blob = samples.get(str(label))
-            if blob is None:
-                continue
-            images = decode_samples(blob).reshape(-1, height, width, channels)
-            for row, image in enumerate(images[:n_show]):
-                mosaic[
-                    row * height : (row + 1) * height, col * width : (col + 1) * width
-                ] = image
+        mosaic = _mosaic(samples, classes, n_show, (height, width, channels))
         axis.imshow(
             mosaic[..., 0] if channels == 1 else mosaic,
             cmap="gray" if channels == 1 else None,
@@ -519,6 +512,28 @@ def _samples_figure(by_method, classes, image_shape, title, path: Path) -> bool:
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return True
+
+
+def _mosaic(
+    samples: dict[str, dict], classes: list, n_show: int, shape: tuple[int, int, int]
+) -> np.ndarray:
+    """One column per class, ``n_show`` samples downwards.
+
+    A class without samples (the majority for SMOTE, a class GAMO cannot
+    generate) stays blank.
+    """
+    height, width, channels = shape
+    mosaic = np.zeros((n_show * height, len(classes) * width, channels), np.uint8)
+    for col, label in enumerate(classes):
+        blob = samples.get(str(label))
+        if blob is None:
+            continue
+        images = decode_samples(blob).reshape(-1, height, width, channels)
+        for row, image in enumerate(images[:n_show]):
+            mosaic[
+                row * height : (row + 1) * height, col * width : (col + 1) * width
+            ] = image
+    return mosaic
 
 
 def _confusion_figure(gan, classes, title, path: Path) -> bool:
@@ -633,36 +648,35 @@ def write_report(output_dir: str | os.PathLike[str]) -> Path:
     cells, errors = load_cells(output_dir)
     figures = output_dir / "figures"
     figures.mkdir(parents=True, exist_ok=True)
-    run_config = {}
-    if (output_dir / "run_config.json").exists():
-        run_config = json.loads((output_dir / "run_config.json").read_text())
+    run_config = _read_run_config(output_dir)
+    out = _introduction(len(cells), output_dir, run_config) + _failed_cells(errors)
+    for dataset, dataset_cells in _by_dataset(cells, run_config).items():
+        out += _dataset_section(_DatasetSection.of(dataset, dataset_cells, figures))
+    _write_csv(cells, output_dir / "results.csv")
+    report = output_dir / "report.md"
+    report.write_text("\n".join(out) + "\n")
+    return report
 
+
+def _read_run_config(output_dir: Path) -> dict[str, Any]:
+    path = output_dir / "run_config.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _introduction(
+    n_cells: int, output_dir: Path, run_config: dict[str, Any]
+) -> list[str]:
+    """The report's title, its run's configuration and how to read the numbers."""
     out = [
         "# skgan_sampler benchmark report",
         "",
-        f"Generated {time.strftime('%Y-%m-%d %H:%M')} from {len(cells)} finished "
+        f"Generated {time.strftime('%Y-%m-%d %H:%M')} from {n_cells} finished "
         f"cells in `{output_dir}` (machine-readable: `results.csv` and "
         "`cells/*.json`).",
     ]
     if run_config:
-        out += [
-            "",
-            f"Configuration `{run_config.get('config')}`: "
-            + run_config.get("notes", ""),
-        ]
-        overrides = run_config.get("overrides")
-        if overrides:
-            out += [
-                "",
-                "The last command replaced the configuration's "
-                + "; ".join(f"{name}: {value}" for name, value in overrides.items())
-                + ". The n column of each table counts the seeds actually run.",
-            ]
-        out += [
-            "",
-            f"Command: `{run_config.get('command', '')}`",
-        ]
-    out += [
+        out += _configuration(run_config)
+    return out + [
         "",
         "Scores are percentages on the held-out test set; largest / smallest "
         "class = the classes with the most / fewest *training* samples. The "
@@ -672,122 +686,203 @@ def write_report(output_dir: str | os.PathLike[str]) -> Path:
         "papers and reports the package follows (other networks, other runs), "
         "shown for orientation, not measured here.",
     ]
-    if errors:
-        out += ["", "**Failed cells** (retried on the next run):", ""]
-        out += [f"- `{e['key']}`: {e['error']}" for e in errors]
 
-    for dataset, dataset_cells in _by_dataset(cells, run_config).items():
-        grouped = _group(dataset_cells, lambda cell: cell["method"])
+
+def _configuration(run_config: dict[str, Any]) -> list[str]:
+    """The configuration's notes, the command's overrides and the command."""
+    out = [
+        "",
+        f"Configuration `{run_config.get('config')}`: " + run_config.get("notes", ""),
+    ]
+    overrides = run_config.get("overrides")
+    if overrides:
+        out += [
+            "",
+            "The last command replaced the configuration's "
+            + "; ".join(f"{name}: {value}" for name, value in overrides.items())
+            + ". The n column of each table counts the seeds actually run.",
+        ]
+    return out + ["", f"Command: `{run_config.get('command', '')}`"]
+
+
+def _failed_cells(errors: list[dict]) -> list[str]:
+    if not errors:
+        return []
+    out = ["", "**Failed cells** (retried on the next run):", ""]
+    return out + [f"- `{e['key']}`: {e['error']}" for e in errors]
+
+
+@dataclass(frozen=True)
+class _DatasetSection:
+    """What the tables and figures of one dataset's section share."""
+
+    dataset: str
+    cells: list[dict]
+    by_method: dict[str, list[dict]]
+    figures: Path
+    caption: str
+
+    @classmethod
+    def of(cls, dataset: str, cells: list[dict], figures: Path) -> _DatasetSection:
+        grouped = _group(cells, lambda cell: cell["method"])
         by_method = {m: grouped[m] for m in _method_order(set(grouped))}
-        gan = {m: c for m, c in by_method.items() if c[0]["is_gan"]}
-        first = dataset_cells[0]
-        classes = first["classes"]
-        published = _is_gamo_fashion(first)
-        lossy = f" ({LOSSY})" if first["lossy_copy"] else ""
-        caption = _caption(dataset_cells)
-        cheap_iter = first["settings"]["cheap_max_iter"]
+        return cls(dataset, cells, by_method, figures, _caption(cells))
 
-        out += ["", f"## {dataset}{lossy}", "", first["dataset_description"], ""]
-        if published:
-            headline = _headline(by_method)
-            if headline:
-                out += ["### Headline", "", headline, ""]
-        out += [
-            "### Protocol (a): downstream SmallCNN",
-            "",
-            _downstream_table(by_method, "SmallCNN", published),
-            "",
-            caption,
-            "",
-            "Per-class recall of SmallCNN (%):",
-            "",
-            _recall_table(by_method, classes),
-            "",
-            caption,
-            "",
-        ]
-        recall_png = figures / f"{dataset}_recall.png"
-        _recall_figure(
-            by_method,
-            classes,
-            f"{dataset}{lossy}: SmallCNN per-class recall",
-            recall_png,
-        )
-        out += [f"![per-class recall](figures/{recall_png.name})", ""]
-        out += [
-            f"### Protocol (a): downstream cheap model (StandardScaler + "
-            f"LogisticRegression, max_iter={cheap_iter})",
-            "",
-            _downstream_table(by_method, CHEAP_MODEL, published=False),
-            "",
-            caption
-            + " *The cheap model stops after max_iter iterations (a screen, not a "
-            "converged fit).*",
-            "",
-        ]
-        if gan:
-            out += [
-                "### Protocol (b): recognisability of generated samples",
-                "",
-                "A reference SmallCNN trained on real, balanced training images "
-                "labels the generated samples of every class.",
-                "",
-                _recognisability_table(gan, published),
-                "",
-                caption,
-                "",
-            ]
-            confusion_png = figures / f"{dataset}_confusion.png"
-            if _confusion_figure(
-                gan,
-                classes,
-                f"{dataset}{lossy}: protocol (b), row-normalised",
-                confusion_png,
-            ):
-                out += [f"![confusion matrices](figures/{confusion_png.name})", ""]
-            out += [
-                "### Protocol (c): per-class Fréchet distance (not Inception FID)",
-                "",
-                "Real test images vs generated images of each class, in the "
-                "features of the reference SmallCNN (its 128-d penultimate "
-                "layer). **Not Inception FID**: not comparable with published "
-                "FIDs; lower is closer. With few test images per class the "
-                "estimate is biased upwards.",
-                "",
-                _frechet_table(gan, classes),
-                "",
-                caption,
-                "",
-            ]
-        out += [
-            "### Cost of fit_resample",
-            "",
-            _cost_table(by_method),
-            "",
-            caption
-            + " *Peak RSS is sampled from /proc/self/status during fit_resample; "
-            "the increase is over the process's memory before the call.*",
-            "",
-        ]
-        samples_png = figures / f"{dataset}_samples.png"
-        image_shape = first["image_shape"]
-        if _samples_figure(
-            by_method,
-            classes,
-            image_shape,
-            f"{dataset}{lossy}: generated / synthetic samples (seed "
-            f"{min(c['seed'] for c in dataset_cells)})",
-            samples_png,
-        ):
-            out += [
-                "Generated samples (GAN samplers) and synthetic rows "
-                "(imbalanced-learn samplers), one column per class:",
-                "",
-                f"![samples](figures/{samples_png.name})",
-                "",
-            ]
+    @property
+    def first(self) -> dict:
+        return self.cells[0]
 
-    _write_csv(cells, output_dir / "results.csv")
-    report = output_dir / "report.md"
-    report.write_text("\n".join(out) + "\n")
-    return report
+    @property
+    def gan(self) -> dict[str, list[dict]]:
+        return {m: c for m, c in self.by_method.items() if c[0]["is_gan"]}
+
+    @property
+    def classes(self) -> list:
+        return self.first["classes"]
+
+    @property
+    def published(self) -> bool:
+        """Whether published figures apply (Fashion-MNIST [4000 ... 40])."""
+        return _is_gamo_fashion(self.first)
+
+    @property
+    def title(self) -> str:
+        """The dataset's name, labelled when its data is a lossy copy."""
+        return self.dataset + (f" ({LOSSY})" if self.first["lossy_copy"] else "")
+
+    def figure(self, kind: str) -> Path:
+        return self.figures / f"{self.dataset}_{kind}.png"
+
+
+def _dataset_section(section: _DatasetSection) -> list[str]:
+    """One dataset's headline, protocols (a)-(c), cost and sample grid."""
+    out = ["", f"## {section.title}", "", section.first["dataset_description"], ""]
+    out += _headline_section(section)
+    out += _smallcnn_section(section)
+    out += _cheap_model_section(section)
+    if section.gan:
+        out += _recognisability_section(section)
+        out += _frechet_section(section)
+    out += _cost_section(section)
+    return out + _samples_section(section)
+
+
+def _headline_section(section: _DatasetSection) -> list[str]:
+    headline = _headline(section.by_method) if section.published else ""
+    return ["### Headline", "", headline, ""] if headline else []
+
+
+def _smallcnn_section(section: _DatasetSection) -> list[str]:
+    """Protocol (a) for SmallCNN: scores, per-class recall and its figure."""
+    recall_png = section.figure("recall")
+    _recall_figure(
+        section.by_method,
+        section.classes,
+        f"{section.title}: SmallCNN per-class recall",
+        recall_png,
+    )
+    return [
+        "### Protocol (a): downstream SmallCNN",
+        "",
+        _downstream_table(section.by_method, "SmallCNN", section.published),
+        "",
+        section.caption,
+        "",
+        "Per-class recall of SmallCNN (%):",
+        "",
+        _recall_table(section.by_method, section.classes),
+        "",
+        section.caption,
+        "",
+        f"![per-class recall](figures/{recall_png.name})",
+        "",
+    ]
+
+
+def _cheap_model_section(section: _DatasetSection) -> list[str]:
+    cheap_iter = section.first["settings"]["cheap_max_iter"]
+    return [
+        f"### Protocol (a): downstream cheap model (StandardScaler + "
+        f"LogisticRegression, max_iter={cheap_iter})",
+        "",
+        _downstream_table(section.by_method, CHEAP_MODEL, published=False),
+        "",
+        section.caption
+        + " *The cheap model stops after max_iter iterations (a screen, not a "
+        "converged fit).*",
+        "",
+    ]
+
+
+def _recognisability_section(section: _DatasetSection) -> list[str]:
+    """Protocol (b): the table and the confusion matrices' figure."""
+    out = [
+        "### Protocol (b): recognisability of generated samples",
+        "",
+        "A reference SmallCNN trained on real, balanced training images "
+        "labels the generated samples of every class.",
+        "",
+        _recognisability_table(section.gan, section.published),
+        "",
+        section.caption,
+        "",
+    ]
+    confusion_png = section.figure("confusion")
+    if _confusion_figure(
+        section.gan,
+        section.classes,
+        f"{section.title}: protocol (b), row-normalised",
+        confusion_png,
+    ):
+        out += [f"![confusion matrices](figures/{confusion_png.name})", ""]
+    return out
+
+
+def _frechet_section(section: _DatasetSection) -> list[str]:
+    return [
+        "### Protocol (c): per-class Fréchet distance (not Inception FID)",
+        "",
+        "Real test images vs generated images of each class, in the "
+        "features of the reference SmallCNN (its 128-d penultimate "
+        "layer). **Not Inception FID**: not comparable with published "
+        "FIDs; lower is closer. With few test images per class the "
+        "estimate is biased upwards.",
+        "",
+        _frechet_table(section.gan, section.classes),
+        "",
+        section.caption,
+        "",
+    ]
+
+
+def _cost_section(section: _DatasetSection) -> list[str]:
+    return [
+        "### Cost of fit_resample",
+        "",
+        _cost_table(section.by_method),
+        "",
+        section.caption
+        + " *Peak RSS is sampled from /proc/self/status during fit_resample; "
+        "the increase is over the process's memory before the call.*",
+        "",
+    ]
+
+
+def _samples_section(section: _DatasetSection) -> list[str]:
+    samples_png = section.figure("samples")
+    seed = min(cell["seed"] for cell in section.cells)
+    if not _samples_figure(
+        section.by_method,
+        section.classes,
+        section.first["image_shape"],
+        f"{section.title}: generated / synthetic samples (seed {seed})",
+        samples_png,
+    ):
+        return []
+    return [
+        "Generated samples (GAN samplers) and synthetic rows "
+        "(imbalanced-learn samplers), one column per class:",
+        "",
+        f"![samples](figures/{samples_png.name})",
+        "",
+    ]

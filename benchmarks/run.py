@@ -28,19 +28,19 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-# The benchmark modules live beside this script, not in the package; loky's
-# worker processes inherit sys.path, so they find them too.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import _protocols  # noqa: E402
-import configs  # noqa: E402
-import joblib  # noqa: E402
-from _protocols import Cell  # noqa: E402
-from configs import Config  # noqa: E402
+# The benchmark modules live beside this script, which Python puts first on
+# sys.path when it runs the script; loky's worker processes start with the
+# parent's sys.path, so they import them too. Dask workers need benchmarks/
+# on their PYTHONPATH (see benchmarks/README.md).
+import _protocols
+import configs
+import joblib
+from _protocols import Cell
+from configs import Config
 
 
 def _log(message: str) -> None:
@@ -48,14 +48,24 @@ def _log(message: str) -> None:
 
 
 def plan_cells(
-    config: Config, *, torch_threads: int | None = None, n_parallel: int = 1
+    config: Config,
+    *,
+    torch_threads: int | None = None,
+    n_parallel: int = 1,
+    data_home: str | os.PathLike[str] | None = None,
 ) -> list[Cell]:
-    """Every cell of a configuration, in order, without duplicates."""
+    """Every cell of a configuration, in order, without duplicates.
+
+    ``data_home`` is the folder of the image datasets the cells read; None
+    leaves it to the package's loaders.
+    """
     cells: dict[str, Cell] = {}
     for experiment in config.experiments:
         for method in configs.expand_methods(experiment.methods):
             for seed in experiment.seeds:
-                cell = Cell(experiment, method, seed, torch_threads, n_parallel)
+                cell = Cell(
+                    experiment, method, seed, torch_threads, n_parallel, data_home
+                )
                 cells.setdefault(cell.key, cell)
     return list(cells.values())
 
@@ -126,31 +136,48 @@ def _load_or_train_references(
     references = {}
     missing = []
     for key, cell in needed.items():
-        path = Path(output_dir) / "reference" / f"{key}.joblib"
+        path = _reference_path(output_dir, key)
         if path.exists():
             references[key] = joblib.load(path)
         else:
             missing.append(cell)
     if missing:
-        _log(f"training {len(missing)} reference classifier(s) for protocol (b)")
-        tasks = (
-            joblib.delayed(_protocols.train_reference)(
-                cell.experiment, cell.seed, cell.torch_threads, cell.n_parallel
-            )
-            for cell in missing
+        references.update(_train_references(missing, output_dir, n_jobs, scheduler))
+    return references
+
+
+def _reference_path(output_dir: Path, key: str) -> Path:
+    return Path(output_dir) / "reference" / f"{key}.joblib"
+
+
+def _train_references(
+    cells: list[Cell], output_dir: Path, n_jobs: int, scheduler: str | None
+) -> dict[str, dict[str, Any]]:
+    """Train the reference of each cell's (dataset, seed) and store each one."""
+    _log(f"training {len(cells)} reference classifier(s) for protocol (b)")
+    tasks = (
+        joblib.delayed(_protocols.train_reference)(
+            cell.experiment,
+            cell.seed,
+            cell.torch_threads,
+            cell.n_parallel,
+            cell.data_home,
         )
-        for reference in _parallel(n_jobs, scheduler)(tasks):
-            path = Path(output_dir) / "reference" / f"{reference['key']}.joblib"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            joblib.dump(reference, tmp)
-            os.replace(tmp, path)
-            references[reference["key"]] = reference
-            _log(
-                f"reference {reference['key']}: {reference['n_per_class']} per class, "
-                f"{reference['train_seconds']:.1f} s, test balanced accuracy "
-                f"{reference['test_balanced_accuracy']:.3f}"
-            )
+        for cell in cells
+    )
+    references = {}
+    for reference in _parallel(n_jobs, scheduler)(tasks):
+        path = _reference_path(output_dir, reference["key"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        joblib.dump(reference, tmp)
+        os.replace(tmp, path)
+        references[reference["key"]] = reference
+        _log(
+            f"reference {reference['key']}: {reference['n_per_class']} per class, "
+            f"{reference['train_seconds']:.1f} s, test balanced accuracy "
+            f"{reference['test_balanced_accuracy']:.3f}"
+        )
     return references
 
 
@@ -184,6 +211,38 @@ def run_cells(
         The results (and error records) of the cells run now.
     """
     output_dir = Path(output_dir)
+    pending = _pending_cells(cells, output_dir)
+    if not pending:
+        return []
+    results = []
+    started = time.perf_counter()
+    with _cluster(scheduler):
+        references = _load_or_train_references(pending, output_dir, n_jobs, scheduler)
+        tasks = (
+            # run_cell_safely looks run_cell up at call time, so a test
+            # can monkeypatch it; workers only need _protocols and configs.
+            joblib.delayed(_protocols.run_cell_safely)(
+                cell, _reference_of(cell, references)
+            )
+            for cell in pending
+        )
+        for index, result in enumerate(_parallel(n_jobs, scheduler)(tasks), 1):
+            elapsed = configs.format_seconds(time.perf_counter() - started)
+            _store_result(result, output_dir)
+            progress = f"({index}/{len(pending)}) {result['key']}"
+            if result["status"] == "ok":
+                _log(
+                    f"done   {progress} in {result['cell_seconds']:.1f} s; "
+                    f"run elapsed {elapsed}"
+                )
+            else:
+                _log(f"FAILED {progress}: {result['error']}; run elapsed {elapsed}")
+            results.append(result)
+    return results
+
+
+def _pending_cells(cells: Sequence[Cell], output_dir: Path) -> list[Cell]:
+    """The cells without a finished result of their settings; logs the count."""
     pending = []
     for cell in cells:
         status = finished_status(cell, output_dir)
@@ -196,58 +255,42 @@ def run_cells(
         f"{len(cells)} cells, {len(cells) - len(pending)} already finished, "
         f"{len(pending)} to run"
     )
-    if not pending:
-        return []
+    return pending
 
-    client = None
-    backend: Any = contextlib.nullcontext()
-    if scheduler:
-        from distributed import Client
 
-        client = Client(scheduler)
-        _log(f"running on the Dask cluster at {scheduler}")
-        backend = joblib.parallel_config(backend="dask")
-    results = []
-    started = time.perf_counter()
+@contextlib.contextmanager
+def _cluster(scheduler: str | None) -> Iterator[None]:
+    """joblib's Dask backend on the scheduler's cluster, if one is given."""
+    if not scheduler:
+        yield
+        return
+    from distributed import Client
+
+    client = Client(scheduler)
+    _log(f"running on the Dask cluster at {scheduler}")
     try:
-        with backend:
-            references = _load_or_train_references(
-                pending, output_dir, n_jobs, scheduler
-            )
-            tasks = (
-                # run_cell_safely looks run_cell up at call time, so a test
-                # can monkeypatch it; workers only need _protocols and configs.
-                joblib.delayed(_protocols.run_cell_safely)(
-                    cell,
-                    references.get(_protocols.reference_key(cell.experiment, cell.seed))
-                    if configs.is_gan_method(cell.method)
-                    else None,
-                )
-                for cell in pending
-            )
-            for index, result in enumerate(_parallel(n_jobs, scheduler)(tasks), 1):
-                elapsed = configs.format_seconds(time.perf_counter() - started)
-                if result["status"] == "ok":
-                    write_json_atomic(cell_path(output_dir, result["key"]), result)
-                    error_file = cell_path(output_dir, result["key"], error=True)
-                    error_file.unlink(missing_ok=True)
-                    _log(
-                        f"done   ({index}/{len(pending)}) {result['key']} in "
-                        f"{result['cell_seconds']:.1f} s; run elapsed {elapsed}"
-                    )
-                else:
-                    write_json_atomic(
-                        cell_path(output_dir, result["key"], error=True), result
-                    )
-                    _log(
-                        f"FAILED ({index}/{len(pending)}) {result['key']}: "
-                        f"{result['error']}; run elapsed {elapsed}"
-                    )
-                results.append(result)
+        with joblib.parallel_config(backend="dask"):
+            yield
     finally:
-        if client is not None:
-            client.close()
-    return results
+        client.close()
+
+
+def _reference_of(
+    cell: Cell, references: dict[str, dict[str, Any]]
+) -> dict[str, Any] | None:
+    if not configs.is_gan_method(cell.method):
+        return None
+    return references.get(_protocols.reference_key(cell.experiment, cell.seed))
+
+
+def _store_result(result: dict[str, Any], output_dir: Path) -> None:
+    """Store a result; a success replaces the cell's earlier error record."""
+    error_file = cell_path(output_dir, result["key"], error=True)
+    if result["status"] == "ok":
+        write_json_atomic(cell_path(output_dir, result["key"]), result)
+        error_file.unlink(missing_ok=True)
+    else:
+        write_json_atomic(error_file, result)
 
 
 def print_estimate(cells: Sequence[Cell], output_dir: Path, n_jobs: int) -> float:
@@ -290,8 +333,7 @@ def _split(text: str | None, kind: type = str) -> list | None:
     return None if text is None else [kind(item) for item in text.split(",") if item]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The command line; see ``python benchmarks/run.py --help``."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -314,6 +356,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="add a tabular dataset from an npz file (X_train, y_train, X_test, "
         "y_test or X, y); repeatable",
     )
+    parser.add_argument(
+        "--data-home",
+        type=Path,
+        default=configs.default_data_home(),
+        help="folder of the image datasets, one sub-folder per dataset "
+        f"(default: ${configs.DATA_HOME_ENV_VAR} if set, else shared/data beside "
+        "the repository: %(default)s)",
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="cells run at once")
     parser.add_argument(
         "--torch-threads",
@@ -332,7 +382,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="only re-render the report from the stored cells",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _run_config_record(
+    config: Config,
+    cells: Sequence[Cell],
+    args: argparse.Namespace,
+    argv: Sequence[str] | None,
+) -> dict[str, Any]:
+    """What ``run_config.json`` keeps of a run: the report's configuration."""
+    overrides = (
+        ("methods", args.methods),
+        ("seeds", args.seeds),
+        ("datasets", args.datasets),
+        ("npz", ",".join(args.npz)),
+    )
+    return {
+        "config": config.name,
+        "notes": config.notes,
+        "overrides": {name: value for name, value in overrides if value},
+        "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
+        "cells": [cell.key for cell in cells],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; see ``python benchmarks/run.py --help``."""
+    args = _parser().parse_args(argv)
 
     import _report
 
@@ -348,7 +425,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         n_jobs = joblib.cpu_count() if args.n_jobs < 0 else args.n_jobs
         n_parallel = 1 if args.scheduler else max(1, n_jobs)
         cells = plan_cells(
-            config, torch_threads=args.torch_threads, n_parallel=n_parallel
+            config,
+            torch_threads=args.torch_threads,
+            n_parallel=n_parallel,
+            data_home=args.data_home,
         )
         if args.dry_run:
             print_estimate(cells, output_dir, n_parallel)
@@ -356,22 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         output_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(
             output_dir / "run_config.json",
-            {
-                "config": config.name,
-                "notes": config.notes,
-                "overrides": {
-                    name: value
-                    for name, value in (
-                        ("methods", args.methods),
-                        ("seeds", args.seeds),
-                        ("datasets", args.datasets),
-                        ("npz", ",".join(args.npz)),
-                    )
-                    if value
-                },
-                "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
-                "cells": [cell.key for cell in cells],
-            },
+            _run_config_record(config, cells, args, argv),
         )
         run_cells(cells, output_dir, n_jobs=n_parallel, scheduler=args.scheduler)
     report = _report.write_report(output_dir)

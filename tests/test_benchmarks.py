@@ -3,6 +3,7 @@
 # Authors: skgan_sampler developers
 # License: MIT
 
+import csv
 import dataclasses
 import json
 import sys
@@ -14,13 +15,15 @@ import pytest
 import torch
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+# The benchmark modules are scripts beside each other, not a package; their
+# folder is on the path when they run, so it is here too.
 sys.path.insert(0, str(BENCHMARKS))
 
 import _protocols  # noqa: E402
 import _report  # noqa: E402
 import configs  # noqa: E402
-import draw_variants  # noqa: E402
 import run  # noqa: E402
+from probes import draw_variants  # noqa: E402
 
 # One-epoch everything: these tests check the runner, not the samplers.
 TINY = configs.Experiment(
@@ -137,7 +140,7 @@ def test_resume_skips_finished_cells(finished_run, monkeypatch, capsys):
 
 
 def test_report_renders(finished_run):
-    output_dir, _ = finished_run
+    output_dir, results = finished_run
     report = _report.write_report(output_dir).read_text()
     for heading in (
         "## digits-tiny",
@@ -154,7 +157,22 @@ def test_report_renders(finished_run):
     assert "published:" not in report.split("## digits-tiny")[1]
     for name in ("recall", "samples", "confusion"):
         assert (output_dir / "figures" / f"digits-tiny_{name}.png").stat().st_size
-    assert (output_dir / "results.csv").read_text().count("\n") == 1 + 3 * 2
+    # Each method's row holds its cell's scores, in percent.
+    smallcnn = report.split("### Protocol (a): downstream SmallCNN")[1]
+    smallcnn = smallcnn.split("Per-class recall")[0]
+    for result in results:
+        scores = result["downstream"]["SmallCNN"]
+        row = f"| {result['method']} | 1 | {100 * scores['balanced_accuracy']:.1f} |"
+        assert row in smallcnn
+    # The CSV has one row per (cell, model) with the cell's numbers.
+    with open(output_dir / "results.csv", newline="") as handle:
+        rows = {(r["method"], r["model"]): r for r in csv.DictReader(handle)}
+    assert len(rows) == 3 * 2
+    for result in results:
+        for model, scores in result["downstream"].items():
+            row = rows[result["method"], model]
+            assert float(row["balanced_accuracy"]) == scores["balanced_accuracy"]
+            assert row["settings_hash"] == result["settings_hash"]
 
 
 def test_report_published_rows_and_lossy_label(finished_run, tmp_path):
@@ -217,7 +235,7 @@ def _without_times(downstream):
     }
 
 
-def test_dask_local_cluster_runs_a_cell(tmp_path):
+def test_dask_local_cluster_runs_a_cell(finished_run, tmp_path):
     import distributed
 
     cluster = distributed.LocalCluster(
@@ -238,19 +256,45 @@ def test_dask_local_cluster_runs_a_cell(tmp_path):
         cluster.close()
     assert [r["status"] for r in results] == ["ok"]
     assert run.cell_path(tmp_path, "digits-tiny__none__seed0").exists()
+    # The cluster computes what a local run computes.
+    _, local = finished_run
+    none = next(r for r in local if r["method"] == "none")
+    assert _without_times(results[0]["downstream"]) == _without_times(
+        none["downstream"]
+    )
+
+
+def _listed_cells(out):
+    """(status, key) of each cell line of a dry run's output."""
+    return [
+        (line.split()[0], line.split()[-1])
+        for line in out.splitlines()
+        if "__seed" in line
+    ]
 
 
 def test_cli_dry_run_and_report_only(finished_run, capsys):
     output_dir, _ = finished_run
+    stored = sorted((output_dir / "cells").iterdir())
     assert (
         run.main(["--config", "quick", "--output-dir", str(output_dir), "--dry-run"])
         == 0
     )
     out = capsys.readouterr().out
-    assert "fashion_mnist-gamo-slice__BAGANSampler__seed0" in out
+    quick = run.plan_cells(configs.get_config("quick"))
+    assert _listed_cells(out) == [("pending", cell.key) for cell in quick]
     assert "estimated wall time" in out
+    # A dry run only reads: no configuration record, no new cell files.
+    assert not (output_dir / "run_config.json").exists()
+    assert sorted((output_dir / "cells").iterdir()) == stored
+    # The finished cells of the tiny run are listed as done.
+    run.print_estimate(_cells(), output_dir, n_jobs=1)
+    listed = _listed_cells(capsys.readouterr().out)
+    assert listed == [("done", cell.key) for cell in _cells()]
+
+    (output_dir / "report.md").unlink(missing_ok=True)
     assert run.main(["--report-only", "--output-dir", str(output_dir)]) == 0
-    assert (output_dir / "report.md").exists()
+    assert "## digits-tiny" in (output_dir / "report.md").read_text()
 
 
 def test_tabular_npz_dataset_runs(tmp_path):
@@ -276,6 +320,83 @@ def test_tabular_npz_dataset_runs(tmp_path):
     assert bagan["image_shape"] is None and bagan["samples"] == {}
     assert set(bagan["frechet"]["per_class"]) == {"0", "1"}
     assert "## npz-tab" in _report.write_report(tmp_path / "run").read_text()
+
+
+def test_cells_read_images_from_the_given_data_home(tmp_path):
+    mnist = dataclasses.replace(
+        TINY,
+        dataset=configs.DatasetSpec(name="mnist-tiny", source="mnist", profile="gamo"),
+        methods=("none",),
+    )
+    config = configs.Config("mnist", (mnist,))
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    cells = run.plan_cells(config, torch_threads=1, data_home=empty)
+    [result] = run.run_cells(cells, tmp_path / "run")
+    # The loader looked in the given folder, not somewhere of its own.
+    assert result["status"] == "error"
+    assert result["error"].startswith("FileNotFoundError")
+    assert str(empty) in result["error"]
+    # Where the data lies is not a setting of the result.
+    elsewhere = run.plan_cells(config, data_home=tmp_path / "elsewhere")
+    assert cells[0].settings_hash() == elsewhere[0].settings_hash()
+    assert cells[0].settings_hash() == run.plan_cells(config)[0].settings_hash()
+
+
+def test_cli_gives_every_cell_the_data_home(tmp_path, monkeypatch):
+    planned = []
+
+    def record_cells(cells, output_dir, **kwargs):
+        planned.extend(cells)
+        return []
+
+    monkeypatch.setattr(run, "run_cells", record_cells)
+    data_home = tmp_path / "data"
+    argv = ["--config", "full", "--output-dir", str(tmp_path / "run")]
+    assert run.main([*argv, "--data-home", str(data_home)]) == 0
+    assert len(planned) == len(run.plan_cells(configs.get_config("full")))
+    assert {cell.data_home for cell in planned} == {data_home}
+
+
+def test_default_data_home_is_the_environment_or_shared_data(monkeypatch):
+    monkeypatch.setenv(configs.DATA_HOME_ENV_VAR, "/somewhere/data")
+    assert configs.default_data_home() == Path("/somewhere/data")
+    monkeypatch.delenv(configs.DATA_HOME_ENV_VAR)
+    repository = BENCHMARKS.parent
+    assert configs.default_data_home() == repository.parent / "shared" / "data"
+
+
+@pytest.mark.real_data
+def test_fashion_mnist_cells_load_from_the_data_home(real_data_home):
+    spec = configs.QUICK.experiments[1].dataset  # the Fashion-MNIST slice
+    data = _protocols.load_dataset(spec, 0, data_home=real_data_home)
+    assert tuple(data.train_counts) == spec.profile_counts()
+    assert data.image_shape == (28, 28) and data.X_train.dtype == np.uint8
+    assert np.bincount(data.y_test).tolist() == [spec.test_per_class] * 10
+
+
+def test_sampler_variants_are_their_sampler_with_other_parameters():
+    names = configs.gan_sampler_names()
+    assert names[names.index("BAGANSampler") + 1] == configs.BAGAN_UNFILTERED
+    assert names[names.index("SCDLGANSampler") + 1] == configs.WAE_GAN
+
+    def build(method):
+        return _protocols.build_sampler(
+            method, image_shape=(8, 8), seed=0, experiment=TINY
+        )
+
+    unfiltered, wae_gan = build(configs.BAGAN_UNFILTERED), build(configs.WAE_GAN)
+    assert type(unfiltered).__name__ == "BAGANSampler"
+    assert unfiltered.discriminator_filter is False
+    assert type(wae_gan).__name__ == "SCDLGANSampler"
+    assert wae_gan.supervised_weight == 0.0
+    # A variant's settings are its sampler's, but for the method's name and
+    # the parameters the variant sets.
+    base = _protocols.Cell(TINY, "BAGANSampler", 0).settings()
+    variant = _protocols.Cell(TINY, configs.BAGAN_UNFILTERED, 0).settings()
+    assert variant["sampler_params"].pop("discriminator_filter") == "False"
+    base["sampler_params"].pop("discriminator_filter")
+    assert {**variant, "method": "BAGANSampler"} == base
 
 
 def test_configs_discover_samplers_and_profiles():

@@ -18,7 +18,9 @@ macro-F1), the mean per-class Fréchet distance to the real test images
 grey levels of 255 (not for the discriminator filter, where one redraw
 decided otherwise changes every later draw).
 
-Run ``python benchmarks/generation_speed.py --help`` for options.
+It reuses the runner's modules, so ``benchmarks/`` goes on the path::
+
+    PYTHONPATH=benchmarks python benchmarks/probes/generation_speed.py --help
 """
 
 # Authors: skgan_sampler developers
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -40,7 +43,13 @@ from _protocols import (
     recognisability,
     train_reference,
 )
-from configs import DatasetSpec, Experiment, gan_sampler_names
+from configs import (
+    BAGAN_UNFILTERED,
+    DatasetSpec,
+    Experiment,
+    default_data_home,
+    gan_sampler_names,
+)
 
 SHORT_TRAINING = {"ae_epochs": 1, "gan_epochs": 1}
 PRECISIONS = ("float32", "bfloat16")
@@ -92,7 +101,17 @@ def main(argv=None):
     parser.add_argument(
         "--samplers", nargs="+", default=None, help="default: every GAN sampler"
     )
+    parser.add_argument(
+        "--data-home",
+        type=Path,
+        default=default_data_home(),
+        help="folder holding fashion_mnist/ (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
+    # BAGANSampler's rows already time both settings of discriminator_filter.
+    samplers = args.samplers or [
+        name for name in gan_sampler_names() if name != BAGAN_UNFILTERED
+    ]
 
     experiment = Experiment(
         dataset=DatasetSpec(
@@ -101,16 +120,16 @@ def main(argv=None):
         seeds=(args.seed,),
         gan_params={} if args.quality else SHORT_TRAINING,
     )
-    data = load_dataset(experiment.dataset, args.seed)
+    data = load_dataset(experiment.dataset, args.seed, data_home=args.data_home)
     print(f"{len(data.y_train)} training images {data.image_shape}; ", end="")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
     header = "| sampler | discriminator_filter | precision | images per second |"
     if args.quality:
-        reference = train_reference(experiment, args.seed)
+        reference = train_reference(experiment, args.seed, data_home=args.data_home)
         header += " recognisability | macro-F1 | Fréchet | grey levels from float32 |"
     print(header)
     print("|---" * header.count(" |") + "|")
-    for name in args.samplers or gan_sampler_names():
+    for name in samplers:
         sampler = build_sampler(
             name, image_shape=data.image_shape, seed=args.seed, experiment=experiment
         )

@@ -31,7 +31,9 @@ prints a Markdown table.
 The variants are probes of what limits the downstream result, not options
 of the samplers.
 
-Run ``python benchmarks/draw_variants.py --help`` for options.
+It reuses the runner's modules, so ``benchmarks/`` goes on the path::
+
+    PYTHONPATH=benchmarks python benchmarks/probes/draw_variants.py --help
 """
 
 # Authors: skgan_sampler developers
@@ -49,7 +51,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from _protocols import _hash, build_sampler, downstream, environment, load_dataset
-from configs import DatasetSpec, Experiment
+from configs import DatasetSpec, Experiment, default_data_home
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
@@ -225,6 +227,12 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--output", type=Path, default=Path("benchmarks/runs/draw_variants.jsonl")
     )
+    parser.add_argument(
+        "--data-home",
+        type=Path,
+        default=default_data_home(),
+        help="folder holding fashion_mnist/ (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     if args.method == "SMOTE" and args.variants != ["default"]:
         parser.error("--method SMOTE needs --variants default")
@@ -242,7 +250,7 @@ def main(argv=None) -> None:
     print("|---|---|---|---|---|")
     for variant in args.variants:
         for seed in args.seeds:
-            data = load_dataset(DATASET, seed)
+            data = load_dataset(DATASET, seed, data_home=args.data_home)
             fitted = fitted_sampler(
                 args.method, data, seed, args.cache_dir, args.sampler_params
             )
