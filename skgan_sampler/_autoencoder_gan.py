@@ -30,9 +30,8 @@ from ._networks import discriminator_from_encoder
 from ._stages import balancing_gan_step, draw_class_consistent
 from ._training import TrainingMonitor, adam, optimizer_step, train_stage
 
-# Class codes per generation call with the discriminator filter, which
-# redraws the rejected samples of all of them together: on a CPU, ten rounds
-# of small redraw passes per 256 samples took a third of generation's time.
+# Class codes per generation call with the discriminator filter: the rejected
+# samples of a whole call are redrawn together, in few large passes.
 FILTERED_GENERATION_CHUNK = 4096
 
 AdversarialStep = Callable[[torch.Tensor], dict[str, torch.Tensor]]
@@ -45,8 +44,9 @@ class BaseAutoencoderGANSampler(BaseGANSampler):
     on :meth:`_autoencoder_loss` for ``ae_epochs`` passes, fits the latent
     model (:meth:`_fit_latent_model`), builds the discriminator
     (:meth:`_build_discriminator`) and trains the generator against it for
-    ``gan_epochs`` passes of :meth:`_adversarial_step`. The autoencoder's
-    modules become fitted attributes: ``"encoder"`` is ``encoder_``,
+    ``gan_epochs_`` (:meth:`_resolve_gan_epochs`) passes of
+    :meth:`_adversarial_step`. Each module named in ``_autoencoder_modules``
+    becomes a fitted attribute: ``"encoder"`` is ``encoder_``,
     ``"generator"`` (the decoder) is ``generator_``.
     """
 

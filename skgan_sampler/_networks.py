@@ -33,9 +33,9 @@ GAMO_BATCH_NORM_KWARGS = {"eps": 1e-3, "momentum": 0.1}
 def downsampled_sizes(height: int, width: int) -> list[tuple[int, int]]:
     """Spatial sizes of the encoder levels, from the input to the smallest.
 
-    Each stride-2 level halves the sides (rounding up, so odd sizes work);
-    images are halved at least once and until the shorter side is at most 8,
-    as in BAGAN's ``min_latent_res`` rule (28 -> 14 -> 7, 32 -> 16 -> 8).
+    Each stride-2 level halves the sides (rounding up, so odd sizes work)
+    until the shorter side is at most 8, and at least once when it is 4 or
+    more, as in BAGAN's ``min_latent_res`` rule (28 -> 14 -> 7, 32 -> 16 -> 8).
     """
     sizes = [(height, width)]
     while (len(sizes) == 1 and min(height, width) >= 4) or min(height, width) > 8:
@@ -48,8 +48,7 @@ class Dropout(nn.Dropout):
     """Element-wise dropout drawing its mask with ``torch.rand``.
 
     The same function and distribution as :class:`torch.nn.Dropout`, whose
-    ``bernoulli_`` mask took a third of a BAGAN GAN step on a 2-core CPU;
-    a uniform draw compared with ``p`` costs less than half of that.
+    ``bernoulli_`` mask is much slower on a CPU (see :ref:`design_notes`).
     """
 
     def forward(self, x):
@@ -177,20 +176,14 @@ class PhaseConvTranspose2d(nn.ConvTranspose2d):
     as one 2x2 convolution per output phase.
 
     Same parameters, initialisation and function (to float rounding) as the
-    transposed convolution it subclasses, and about 4x faster forward when
-    it outputs few channels: on 2 CPU cores and 256 images, 64 -> 1
-    channels at 14x14 took 2.4 ms instead of 18 ms forward (19 ms instead
-    of 31 ms forward-backward), 64 -> 3 at 16x16 took 4 ms instead of 12 ms
-    forward (35 ms instead of 31 ms forward-backward). The decoders use it
-    for their last layer, to the image channels, where the transposed
-    convolution was half of generation's time; with many output channels
-    the transposed convolution is faster.
+    transposed convolution it subclasses; faster on a CPU when it outputs
+    few channels, so the decoders use it for their last layer, to the image
+    channels (see :ref:`design_notes`).
 
-    A stride-2 transposed convolution writes output row ``2i`` from input
-    rows ``i - 1`` and ``i`` (kernel taps 3 and 1) and row ``2i + 1`` from
-    rows ``i`` and ``i + 1`` (taps 2 and 0); columns alike. A 2x2
-    convolution with padding 1 computes all four (row, column) phases at
-    once, each shifted by its phase, and the output interleaves them.
+    Output row ``2i`` comes from input rows ``i - 1`` and ``i`` (kernel taps
+    3 and 1), row ``2i + 1`` from rows ``i`` and ``i + 1`` (taps 2 and 0);
+    columns alike. A 2x2 convolution with padding 1 computes all four
+    phases at once, and the output interleaves them.
     """
 
     # _PHASE_TAPS[phase, offset]: the kernel tap that the input at that
@@ -237,8 +230,7 @@ class Decoder(nn.Module):
     level, the last of which outputs the image channels; images with a
     single level (shorter side at most 8) get a 32-channel last level and a
     3x3 convolution to the channels. Transposed convolutions work at the
-    lower resolution, a third of the cost of BAGAN's upsample-then-convolve
-    blocks on a CPU.
+    lower resolution, cheaper than BAGAN's upsample-then-convolve blocks.
     """
 
     def __init__(self, network_shape: tuple[int, ...], latent_dim: int) -> None:
@@ -267,10 +259,8 @@ class Decoder(nn.Module):
             nn.Unflatten(1, (top_channels, top_height, top_width)),
         ]
         # With two or more upsampling levels the last one maps straight to
-        # the image channels (as in DCGAN): a feature map and a convolution
-        # at full resolution were 40% of an autoencoder step on 28x28 images.
-        # A smaller image keeps them; they cost little there and its single
-        # level needs the capacity.
+        # the image channels (as in DCGAN): a full-resolution feature map and
+        # convolution were costly there. A single level needs the capacity.
         straight_to_image = len(sizes) > 2
         in_channels = top_channels
         for level in range(len(sizes) - 2, -1, -1):
@@ -332,9 +322,7 @@ def channels_last_inference_copy(network: nn.Module) -> nn.Module:
       folded into that convolution, one pass over the feature map fewer;
     * a linear layer that feeds an ``nn.Unflatten`` to (C, H, W) (through
       element-wise activations) has its outputs reordered to (H, W, C), so
-      it writes channels-last maps directly: the decoders' first transposed
-      convolution took 3.8-4.3 instead of 5.6 ms per 256 images on 2 AMX
-      cores, without the reorder of a contiguous input.
+      it writes channels-last maps directly, with no reorder of its output.
     """
     network = copy.deepcopy(network)
     sequentials = [m for m in network.modules() if isinstance(m, nn.Sequential)]
@@ -391,8 +379,7 @@ class LabelEmbeddingGenerator(nn.Module):
         super().__init__()
         self.embedding = nn.Embedding(n_classes, latent_dim)
         # Keras's default embedding initialisation, as in the reference: the
-        # product starts near zero and the autoencoder grows it. On digits it
-        # gave clearly better samples than torch's N(0, 1) default.
+        # product starts near zero and the autoencoder grows it.
         nn.init.uniform_(self.embedding.weight, -0.05, 0.05)
         self.decoder = decoder
 
@@ -478,13 +465,10 @@ class ConvexGenerator(nn.Module):
 
     Parameters
     ----------
-    latent_dim : int
-        Size of the noise ``z``.
-    n_classes : int
-        Number of classes (size of the one-hot label).
+    latent_dim, n_classes : int
+        Size of the noise ``z``; number of classes (size of the one-hot label).
     anchors : dict of int to tensor of shape (n_anchors_c, n_features)
-        Flattened training rows, in network space, of each class code that
-        gets an IGU.
+        Flattened training rows (network space) of each class code with an IGU.
     """
 
     def __init__(

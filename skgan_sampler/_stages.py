@@ -19,11 +19,8 @@ import torch.nn.functional as F
 
 from ._training import in_batches, optimizer_step
 
-# Redraws of a sample the discriminator assigns to another class, after
-# which the last draw is kept: a class the discriminator never recognises
-# must not stall generation. On Fashion-MNIST 8.5% of BAGAN's first draws
-# (36% of the shirts) were redrawn, so ten redraws leave a rejected draw
-# only when the discriminator's rejection is systematic.
+# Redraws of a sample the discriminator assigns to another class, after which
+# the last draw is kept, so a class it never recognises cannot stall generation.
 MAX_REDRAWS = 10
 
 LatentSampler = Callable[[torch.Tensor], torch.Tensor]
