@@ -20,27 +20,31 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._layout import (
     DataLayout,
+    check_column_dtypes,
     resolve_image_shape,
     restore_array_shape,
     split_array_shape,
 )
 from ._training import (
-    DEVICE_OPTIONS,
+    BATCH_SIZE_CONSTRAINTS,
+    DEVICE_CONSTRAINTS,
     GENERATION_PRECISIONS,
     TrainingMonitor,
     draw_seed,
     generation_autocast,
     generation_dtype,
     generation_networks,
+    generation_progress,
     modules_to_cpu,
     resolve_device,
     torch_random_stream,
 )
 
-# Samples generated per forward pass. On a CPU a chunk's activations should
-# stay in cache: 256 28x28 images per pass generated twice as fast as 4,096.
-# A GPU wants large batches.
+# Samples generated per forward pass: a CPU chunk's activations should stay in
+# cache (256 28x28 images per pass ran twice as fast as 4,096); a GPU wants more.
 CPU_GENERATION_CHUNK = 256
+# Samples per class drawn to check that the fitted generator still varies.
+COLLAPSE_PROBE_SIZE = 8
 GPU_GENERATION_CHUNK = 4096
 
 _positive_int = Interval(Integral, 1, None, closed="left")
@@ -50,10 +54,10 @@ SHARED_CONSTRAINTS = {
     **BaseOverSampler._parameter_constraints,
     "image_shape": [tuple, None],
     "latent_dim": [_positive_int],
-    "batch_size": [_positive_int],
+    "batch_size": BATCH_SIZE_CONSTRAINTS,
     "gan_epochs": [_positive_int],
     "gan_learning_rate": [_positive_real],
-    "device": [StrOptions(DEVICE_OPTIONS), torch.device],
+    "device": DEVICE_CONSTRAINTS,
     "generation_precision": [StrOptions(GENERATION_PRECISIONS)],
     "verbose": ["verbose"],
 }
@@ -76,7 +80,8 @@ SHARED_PARAMETER_DOCS = {
     "latent_dim": """latent_dim : int, default={default}
         Size of the latent code fed to the generator.""",
     "batch_size": """batch_size : int, default={default}
-        Mini-batch size of every training stage.""",
+        Mini-batch size of every training stage, at least 2 (batch
+        statistics of a single row are undefined).""",
     "ae_epochs": """ae_epochs : int, default={default}
         Passes over the data of the autoencoder stage.""",
     "ae_learning_rate": """ae_learning_rate : float, default={default}
@@ -85,23 +90,23 @@ SHARED_PARAMETER_DOCS = {
         Passes over the data of the adversarial stage.""",
     "gan_learning_rate": """gan_learning_rate : float, default={default}
         Adam learning rate of the generator and the discriminator.""",
-    "device": """device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
-        Where to train. ``"auto"`` uses a CUDA GPU when one is visible and the
-        CPU otherwise; ``"cuda"`` without a GPU warns and uses the CPU. Fitted
-        networks are stored on the CPU either way.""",
+    "device": """device : str or torch.device, default="auto"
+        Where to train: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:<index>"``,
+        ``"mps"`` or a :class:`torch.device` of those types. ``"auto"`` uses a
+        CUDA GPU when one is visible and the CPU otherwise; a GPU the machine
+        does not have warns and uses the CPU. Fitted networks are stored on
+        the CPU either way.""",
     "generation_precision": """generation_precision : {"auto", "float32", "bfloat16"}, \
 default="auto"
         Numeric precision of the networks while they generate samples (in
         ``fit_resample`` and :meth:`generate`); training is always float32.
-        ``"bfloat16"`` autocasts them, which on CPUs with AMX matrix units
-        (Intel Xeon Sapphire Rapids and newer) makes the convolutional
-        generators about 2.5 times as fast and moves a pixel by about 0.2
-        grey levels of 255 on average. ``"auto"`` uses bfloat16 for
-        convolutional generators on such a CPU and float32 otherwise
-        (tabular rows, GAMO's generator, GPUs, other CPUs); see
-        :ref:`precision`. It is read when samples are generated, so it can
-        be changed after fitting.""",
-    "covariance_type": """covariance_type : {{"full", "diag"}}, default={default}
+        ``"bfloat16"`` autocasts them, which is faster on CPUs with AMX
+        matrix units (Intel Xeon Sapphire Rapids and newer) and changes the
+        samples slightly. ``"auto"`` uses bfloat16 for convolutional
+        generators on such a CPU and float32 otherwise (tabular rows, GAMO's
+        generator, GPUs, other CPUs); see :ref:`precision`. It is read when
+        samples are generated, so it can be changed after fitting.""",
+    "covariance_type": """covariance_type : {"full", "diag"}, default={default}
         Covariance of each class's Gaussian in the latent space: a
         Ledoit-Wolf shrunk full covariance, or only its diagonal.""",
     "discriminator_filter": """discriminator_filter : bool, default={default}
@@ -109,12 +114,33 @@ default="auto"
         fitted discriminator is another class than the one asked for, up to
         10 times (then the last draw is kept). This drops samples that look
         like a neighbouring class, at the cost of less diverse samples and
-        slower generation; see :ref:`deviations`. It is read when samples are
-        generated, so it can be changed after fitting.""",
+        slower generation; False keeps every draw, as BAGAN's reference
+        does. See :ref:`deviations`. It is read when samples are generated,
+        so it can be changed after fitting.""",
     "verbose": """verbose : bool or int, default=False
-        Show a progress bar with the running losses for each training stage.""",
+        0 shows nothing; 1 shows a progress bar per training stage, counting
+        mini-batches, with the last epoch's mean losses, and one for
+        generation; 2 also prints every epoch's mean losses.""",
+    "classes_attributes": """sampling_strategy_ : dict
+        Number of samples generated for each class.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted.""",
+    "input_attributes": """input_image_shape_ : tuple of int or None
+        Trailing image shape of a 3-D ``(n, H, W)`` or 4-D ``(n, H, W, C)``
+        ``X``, None for 2-D rows; :meth:`generate` returns this layout.
+    data_layout_ : DataLayout
+        Image shape, value range and dtype of the training data.
+    n_features_in_ : int
+        Number of features of the training rows.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in ``fit_resample``, defined only when
+        ``X`` has string feature names.
+    feature_dtypes_ : pandas.Series
+        The column dtypes of a DataFrame ``X``, which :meth:`generate`
+        restores; defined only when ``X`` is a DataFrame.""",
 }
-"""Numpydoc text of the shared parameters, for :func:`document_parameters`."""
+"""Numpydoc text of the shared parameters and fitted attributes, for
+:func:`document_parameters`."""
 
 
 def document_parameters(cls: type) -> type:
@@ -134,7 +160,8 @@ def document_parameters(cls: type) -> type:
         )
         for name, text in SHARED_PARAMETER_DOCS.items()
     }
-    cls.__doc__ = cls.__doc__.format(**docs)
+    if cls.__doc__ is not None:  # None under python -OO
+        cls.__doc__ = cls.__doc__.format(**docs)
     return cls
 
 
@@ -145,12 +172,14 @@ class BaseGANSampler(BaseOverSampler):
     [-1, 1], lets the method's recipe train its networks, generates
     ``sampling_strategy_[c]`` samples for every class ``c`` and returns the
     original rows unchanged followed by the synthetic rows, class by class in
-    sorted label order.
+    sorted label order. It sets ``input_image_shape_``, ``data_layout_``,
+    ``classes_`` and ``history_``.
 
-    Subclasses implement ``_fit_networks`` (training; sets the fitted
-    attributes) and ``_generate_network_outputs`` (class codes -> network
-    outputs), and list the names of their fitted torch modules in
-    ``_module_attributes``.
+    Subclasses implement ``_fit_networks`` (training; sets the recipe's
+    fitted attributes) and ``_generate_network_outputs`` (class codes ->
+    network outputs), and name their fitted torch modules in
+    ``_module_attributes``. Optional hooks: ``_check_labels_can_be_generated``
+    and ``_generation_chunk_size``.
     """
 
     _parameter_constraints: dict = SHARED_CONSTRAINTS
@@ -229,6 +258,11 @@ class BaseGANSampler(BaseOverSampler):
             The labels of ``X_resampled``.
         """
         X_rows, self.input_image_shape_ = split_array_shape(X)
+        check_column_dtypes(X_rows)
+        if hasattr(X_rows, "dtypes"):
+            self.feature_dtypes_ = X_rows.dtypes
+        elif hasattr(self, "feature_dtypes_"):
+            del self.feature_dtypes_
         X_resampled, y_resampled = super().fit_resample(X_rows, y, **params)
         return restore_array_shape(X_resampled, self.input_image_shape_), y_resampled
 
@@ -237,7 +271,9 @@ class BaseGANSampler(BaseOverSampler):
         image_shape = resolve_image_shape(
             self.image_shape, self.input_image_shape_, X.shape[1]
         )
-        self.data_layout_ = DataLayout.from_data(X_dense, image_shape)
+        self.data_layout_ = DataLayout.from_data(
+            X_dense, image_shape, getattr(self, "feature_dtypes_", None)
+        )
         self.classes_, y_codes = np.unique(y, return_inverse=True)
         device = resolve_device(self.device)
         monitor = TrainingMonitor(type(self).__name__, self.verbose)
@@ -253,6 +289,7 @@ class BaseGANSampler(BaseOverSampler):
             data = torch.as_tensor(self.data_layout_.to_network(X_dense), device=device)
             labels = torch.as_tensor(y_codes, dtype=torch.long, device=device)
             self._fit_networks(data, labels, len(self.classes_), monitor)
+            self._check_generator_varies(np.unique(class_codes), data, labels)
             X_new = self._generate_rows(class_codes, device)
         self.history_ = monitor.history_as_dict()
         modules_to_cpu(*(getattr(self, name) for name in self._module_attributes))
@@ -279,7 +316,9 @@ class BaseGANSampler(BaseOverSampler):
         Returns
         -------
         X_generated : {ndarray, dataframe} of shape (n_samples, n_features)
-            Samples in the layout, container and dtype of the training ``X``.
+            Samples like the training ``X``: a DataFrame with its columns and
+            their dtypes when ``X`` was one, a 3-D/4-D array when ``X`` was
+            one, else dense rows of its dtype (also for a sparse ``X``).
         """
         check_is_fitted(self, "history_")
         # Parameters read at generation time may have been set after fitting.
@@ -299,11 +338,57 @@ class BaseGANSampler(BaseOverSampler):
         with torch_random_stream(draw_seed(random_state), device):
             rows = self._generate_rows(class_codes.astype(np.intp), device)
         modules_to_cpu(*(getattr(self, name) for name in self._module_attributes))
-        if hasattr(self, "feature_names_in_"):
+        if hasattr(self, "feature_dtypes_"):
             import pandas as pd
 
-            return pd.DataFrame(rows, columns=self.feature_names_in_)
+            return pd.DataFrame(rows, columns=self.feature_dtypes_.index).astype(
+                self.feature_dtypes_
+            )
         return restore_array_shape(rows, self.input_image_shape_)
+
+    def _check_generator_varies(
+        self, class_codes: np.ndarray, data: torch.Tensor, labels: torch.Tensor
+    ) -> None:
+        """Raise a FloatingPointError if the generator collapsed to one sample.
+
+        A few samples of each class in ``class_codes`` are drawn on a forked
+        random stream (the samples ``fit_resample`` returns do not change).
+        A class whose real rows differ but whose samples are all the same
+        network output (a saturated or dead generator) has collapsed.
+        """
+        varied = [
+            code
+            for code in class_codes.tolist()
+            if len(torch.unique(data[labels == code], dim=0)) > 1
+        ]
+        if not varied:
+            return
+        codes = torch.as_tensor(
+            np.repeat(varied, COLLAPSE_PROBE_SIZE), device=data.device
+        )
+        networks = generation_networks(
+            {name: getattr(self, name) for name in self._module_attributes},
+            torch.float32,
+            data.device,
+        )
+        cuda = [data.device] if data.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=cuda), torch.no_grad():
+            outputs = self._generate_network_outputs(codes, networks)
+        outputs = outputs.float().reshape(len(varied), COLLAPSE_PROBE_SIZE, -1)
+        spread = (outputs.amax(dim=1) - outputs.amin(dim=1)).amax(dim=1)
+        collapsed = [
+            code
+            for code, value in zip(varied, spread.tolist(), strict=True)
+            if value <= 1e-6
+        ]
+        if collapsed:
+            raise FloatingPointError(
+                f"{type(self).__name__} collapsed: the generator gives one and the "
+                f"same sample for every latent draw of class "
+                f"{self.classes_[collapsed[0]]!r}, so its synthetic rows would all "
+                "be copies of one row. Lower the learning rates (gan_learning_rate"
+                ", and ae_learning_rate where the sampler has one)."
+            )
 
     def _check_labels_can_be_generated(self, labels: np.ndarray) -> None:
         """Raise a ValueError for known labels the fitted networks cannot draw.
@@ -333,7 +418,10 @@ class BaseGANSampler(BaseOverSampler):
             dtype,
             device,
         )
-        with torch.no_grad(), generation_autocast(dtype, device):
+        progress = generation_progress(
+            type(self).__name__, len(class_codes), self.verbose
+        )
+        with progress, torch.no_grad(), generation_autocast(dtype, device):
             for start in range(0, len(class_codes), chunk):
                 codes = torch.as_tensor(
                     class_codes[start : start + chunk], device=device
@@ -346,7 +434,13 @@ class BaseGANSampler(BaseOverSampler):
                         "networks diverged. Lower the learning rates or the number "
                         "of epochs."
                     )
-                rows.append(self.data_layout_.from_network(outputs))
+                uniforms = None
+                if self.data_layout_.drawn.any():
+                    uniforms = torch.rand(
+                        self.data_layout_.n_uniforms(len(outputs))
+                    ).numpy()
+                rows.append(self.data_layout_.from_network(outputs, uniforms))
+                progress.update(len(outputs))
         return np.concatenate(rows)
 
     @abstractmethod

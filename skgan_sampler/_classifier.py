@@ -19,7 +19,8 @@ from torch import nn
 
 from ._layout import resolve_image_shape, split_array_shape
 from ._training import (
-    DEVICE_OPTIONS,
+    BATCH_SIZE_CONSTRAINTS,
+    DEVICE_CONSTRAINTS,
     TrainingMonitor,
     draw_seed,
     in_batches,
@@ -98,20 +99,22 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
     epochs : int, default=10
         Passes over the training data.
     batch_size : int, default=128
-        Mini-batch size.
+        Mini-batch size, at least 2.
     learning_rate : float, default=1e-3
         Adam learning rate.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, the scikit-learn convention:
         "balanced" weighs classes inversely to their frequency, the
         cost-sensitive alternative to resampling.
-    device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
-        Where to train and predict; ``"cuda"`` without a GPU warns and uses
-        the CPU.
+    device : str or torch.device, default="auto"
+        Where to train and predict: ``"auto"``, ``"cpu"``, ``"cuda"``,
+        ``"cuda:<index>"``, ``"mps"`` or a :class:`torch.device` of those
+        types; a GPU the machine does not have warns and uses the CPU.
     random_state : int, RandomState instance or None, default=None
         Seed of weight initialisation and mini-batch order.
     verbose : bool or int, default=False
-        Show a progress bar with the running loss.
+        0 shows nothing; 1 a progress bar counting mini-batches with the last
+        epoch's mean loss; 2 also prints every epoch's mean loss.
 
     Attributes
     ----------
@@ -126,6 +129,12 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, defined only when ``X`` has string
         feature names.
+
+    See Also
+    --------
+    BAGANSampler : A GAN oversampler to put in front of it in a pipeline.
+    skgan_sampler.preprocessing.make_float_pipeline : Such a pipeline for
+        imbalanced-learn's samplers, with a cast to float first.
 
     Examples
     --------
@@ -144,10 +153,10 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "image_shape": [tuple, None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": BATCH_SIZE_CONSTRAINTS,
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
-        "device": [StrOptions(DEVICE_OPTIONS), torch.device],
+        "device": DEVICE_CONSTRAINTS,
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -223,7 +232,7 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
                     module(data[batch]), targets[batch], class_weights
                 )
                 optimizer_step(optimizer, loss)
-                return {"loss": loss}
+                return {"cross_entropy": loss}
 
             module.train()
             train_stage(
@@ -237,7 +246,7 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
             )
         modules_to_cpu(module)
         self.module_ = module
-        self.loss_curve_ = monitor.history_as_dict()["training"]["loss"]
+        self.loss_curve_ = monitor.history_as_dict()["training"]["cross_entropy"]
         return self
 
     def _to_network(self, X_rows: np.ndarray, device: torch.device) -> torch.Tensor:

@@ -146,99 +146,59 @@ def train_gamo(
 class GAMOSampler(BaseGANSampler):
     """Oversample with GAMO, generative adversarial minority oversampling.
 
-    A three-player game [1]_: a convex generator G, a classifier M and a
-    class-conditional real/fake discriminator D. G is a conditional transient
-    mapping unit (cTMU) shared by all classes followed by one instance
-    generation unit (IGU) per oversampled class, which outputs softmax
-    weights over that class's training samples (its *anchors*) and returns
-    their convex combination. G is trained to make M misclassify its samples
-    and to fool D, so new samples move towards the periphery of their class
-    while staying inside its convex hull; M and D learn from real data and
-    from G's samples. New samples of class ``c`` are ``IGU_c(cTMU(z, c))``
-    with ``z ~ N(0, I)``.
-
-    This is the reference's flattened variant: convex combinations are taken
-    in pixel (or feature) space, so it works for images of any shape and for
-    tabular rows alike, and every generated value lies within the range of
-    its class's training values.
+    A three-player game [1]_: a convex generator G against a classifier M and
+    a class-conditional real/fake discriminator D. G, a conditional transient
+    mapping unit (cTMU) followed by one instance generation unit (IGU) per
+    oversampled class, outputs convex combinations of a class's training
+    samples (its *anchors*) in pixel or feature space. Trained to make M
+    misclassify and to fool D, it moves its samples towards the edge of
+    their class, inside its convex hull and value range.
 
     Read more in the :ref:`User Guide <gamo>`.
 
     Parameters
     ----------
     {sampling_strategy}
-
     {random_state}
-
     {image_shape}
-
     {latent_dim}
-
     {batch_size}
-
     {gan_epochs}
-        One pass is ``ceil(n_samples / batch_size)`` iterations of the
-        game; the reference runs 25,000 iterations of 32 samples, about 89
-        passes over its 9,000 training images (see Notes for the default).
-
+        One pass is ``ceil(n_samples / batch_size)`` iterations of the game.
     {gan_learning_rate}
         The classifier M uses it too.
-
     loss : {{"mse", "cross_entropy"}}, default="mse"
-        Losses of the game. ``"mse"`` is the reference code's: mean squared
-        error between the softmax (M) or sigmoid (D) outputs and the targets,
-        with soft discriminator targets ``1 - U(0, 0.1)`` for real and
-        ``U(0, 0.1)`` for generated samples, and the generator pushing M's
-        output towards ``1 - one_hot(y)`` and D's towards 1.
-        ``"cross_entropy"`` uses cross-entropy for M, binary cross-entropy
-        for D (same soft targets), ``-log(1 - p_y)`` and the non-saturating
-        ``-log D(G(z))`` for G.
-
+        ``"mse"``, the reference code's: mean squared error between M's
+        softmax or D's sigmoid and the targets, soft for D (``1 - U(0, 0.1)``
+        real, ``U(0, 0.1)`` generated), G aiming at ``1 - one_hot(y)`` for M
+        and 1 for D. ``"cross_entropy"``: the log-likelihood counterparts.
     max_anchors : int or None, default=5000
         Largest number of training samples of one class that its IGU
-        combines. A larger class uses a random subset of this size (drawn
-        from ``random_state``) as its anchors, which bounds memory and time
-        (see Notes); its samples still lie in the class's convex hull. None
-        uses every sample, as the reference does, and lets memory and time
-        grow with the largest oversampled class.
-
+        combines; a larger class uses a random subset, which bounds memory
+        and time. None uses every sample, as the reference does.
     {device}
-
     {generation_precision}
-
     {verbose}
 
     Attributes
     ----------
-    sampling_strategy_ : dict
-        Number of samples generated for each class.
-    classes_ : ndarray of shape (n_classes,)
-        The class labels, sorted.
+    {classes_attributes}
     generator_classes_ : ndarray
-        The labels that have an IGU, i.e. that :meth:`generate` accepts: the
-        classes ``sampling_strategy_`` asks samples of (every class when it
-        asks for none).
+        The labels that have an IGU, the only ones :meth:`generate` accepts:
+        those ``sampling_strategy_`` asks samples of (every class if none).
     generator_ : torch.nn.Module
-        The trained convex generator (cTMU and the IGUs, with the anchors as
-        a buffer), on the CPU.
+        The trained convex generator (cTMU, IGUs, anchors as a buffer), on the CPU.
     classifier_ : torch.nn.Module
         The trained classifier M (logits), on the CPU.
     discriminator_ : torch.nn.Module
         The trained conditional discriminator D (one logit), on the CPU.
     anchor_indices_ : dict
         For each label of ``generator_classes_``, the indices of the training
-        rows its IGU combines (all of the class's rows unless it has more
-        than ``max_anchors``).
-    data_layout_ : DataLayout
-        Image shape, value range and dtype of the training data.
+        rows its IGU combines.
     history_ : dict
         Per-epoch mean losses, ``history_["gan"][name]`` for the names
         ``"classifier"``, ``"discriminator"`` and ``"generator"``.
-    n_features_in_ : int
-        Number of features of the training rows.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of the features seen in ``fit_resample``, defined only when
-        ``X`` has string feature names.
+    {input_attributes}
 
     See Also
     --------
@@ -247,64 +207,11 @@ class GAMOSampler(BaseGANSampler):
 
     Notes
     -----
-    **Which classes can be generated.** As in the reference, only the
-    classes to oversample get an IGU: those with a positive count in
-    ``sampling_strategy_`` (``n_max - n_c`` under ``"auto"``, so not the
-    majority). :meth:`generate` raises a ValueError for the others. An IGU
-    for a class that needs no samples would not be trained properly: the
-    generated batches shown to D draw their labels in proportion to the
-    samples each class lacks, so D would never see that class's samples
-    (measured on Fashion-MNIST: 4 % of such majority-class samples were
-    recognised as their class, against 91 % for the minority classes).
-    Leaving it out also keeps the largest class's rows out of the model.
-    When no class lacks anything, every class gets an IGU and the labels are
-    drawn uniformly.
-
-    **Memory and time.** The IGU of class ``c`` stores a float32 copy of its
-    ``n_c`` anchors, ``O(n_c d)`` for ``d`` features (kept in the fitted
-    sampler and its pickle; over all oversampled classes at most one copy
-    of their training rows), and a ``64 x n_c`` weight matrix, ``O(64 n_c)``
-    (four times that during training: weights, gradients and Adam's two
-    moments). Each generated sample, and each sample of a training step,
-    costs ``O(n_c (64 + d))`` operations; generation works in chunks (256
-    samples on a CPU, 4,096 on a GPU), each with a ``chunk x n_c`` weight
-    matrix. ``max_anchors`` caps ``n_c`` and so all of these.
-
-    **Default budget.** ``gan_epochs=15`` is 4,230 iterations on
-    Fashion-MNIST ``[4000, ..., 40]`` (9,000 images), 17 % of the
-    reference's 25,000, to keep ``fit_resample`` within about 5 minutes on a
-    2-core CPU: measured 105 s wall on an idle 2-core Intel Xeon (176 s on
-    a slower 2-core AMD EPYC), 959 MB peak resident memory, 98 % of the
-    generated images of classes 1-9 recognised by a CNN trained on real
-    data. Longer training keeps spreading the samples away from their class
-    mean; raise ``gan_epochs`` when time allows. The networks are small, so
-    intra-op parallelism gains little, and on a loaded machine several torch
-    threads were far slower than one.
-
-    Deviations from the reference implementation [2]_:
-
-    * ``gan_epochs`` counts passes over the data instead of mini-batch
-      iterations, and the data is reshuffled every pass (the reference
-      shuffles once).
-    * The two generator steps per class and mini-batch (one against M, one
-      against D, each on fresh noise) are one step on the sum of both
-      losses, which halves the cost of the dominant part of an iteration.
-      They use ``max(2, ceil(batch_size / n_classes))`` samples (reference
-      ``ceil(batch_size / n_classes)``) because batch normalisation needs
-      two.
-    * Each player has its own Adam optimiser; the reference shares one Keras
-      Adam object and with it the iteration counter of the bias correction.
-    * ``loss="cross_entropy"`` and ``max_anchors`` are additions.
-    * Only the flattened (pixel-space) variant is implemented, not the
-      convolutional one with its GAMO2pix decoders.
-    * The benchmarks draw the imbalanced training sets without replacement;
-      the reference's ``randint`` draws with replacement (duplicate images).
-
-    As in the reference: latent size 100, batch 32, Adam(2e-4, beta1 = 0.5),
-    cTMU ``Dense 256 ReLU, BN, Dense 64 ReLU, BN`` (Keras BN momentum 0.9,
-    eps 1e-3), M and D ``Dense 256, 128`` with LeakyReLU 0.1, glorot-uniform
-    initialisation, generated batches for M and D drawn with the cTMU in
-    inference mode, M and D frozen during the generator steps.
+    Unlike the reference implementation [2]_, ``gan_epochs`` counts passes
+    over the data with a default set for a CPU, G's two steps per class are
+    one step on both losses, each player has its own Adam optimiser, and
+    ``loss="cross_entropy"`` and ``max_anchors`` are additions; see
+    :ref:`deviations`.
 
     References
     ----------
@@ -314,15 +221,12 @@ class GAMOSampler(BaseGANSampler):
 
     Examples
     --------
-    >>> from collections import Counter
     >>> from sklearn.datasets import make_classification
     >>> from skgan_sampler import GAMOSampler
     >>> X, y = make_classification(n_samples=300, weights=[0.9, 0.1],
     ...                            random_state=0)
     >>> sampler = GAMOSampler(gan_epochs=2, random_state=0)
     >>> X_res, y_res = sampler.fit_resample(X, y)
-    >>> sorted(Counter(y_res.tolist()).items())
-    [(0, 268), (1, 268)]
     >>> new = sampler.generate([1, 1, 1])
     >>> new.shape
     (3, 20)
@@ -421,8 +325,10 @@ class GAMOSampler(BaseGANSampler):
             )
 
     def _generate_network_outputs(self, class_codes, networks):
+        generator = networks["generator_"]
+        # The fitted latent size: latent_dim may have been set after fitting.
         noise = torch.randn(
-            len(class_codes), self.latent_dim, device=class_codes.device
+            len(class_codes), generator.latent_dim, device=class_codes.device
         )
-        rows = networks["generator_"](noise, class_codes)
+        rows = generator(noise, class_codes)
         return rows.reshape(len(class_codes), *self.data_layout_.network_shape)

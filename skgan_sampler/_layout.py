@@ -42,6 +42,28 @@ def restore_array_shape(X, array_shape: tuple[int, ...] | None):
     return X.reshape((X.shape[0], *array_shape))
 
 
+# dtype kinds of NumPy's and pandas' nullable dtypes: integers are rounded,
+# booleans drawn, floats kept.
+_ROUNDED_KINDS = "iu"
+_DRAWN_KINDS = "b"
+_GENERATED_KINDS = "iubf"
+
+
+def check_column_dtypes(X) -> None:
+    """Raise a ValueError naming the first DataFrame column no sampler can generate.
+
+    Numeric and boolean columns (NumPy or pandas nullable dtypes) are fine;
+    anything else (categories, strings, dates) fails before any training.
+    """
+    for column, dtype in getattr(X, "dtypes", {}).items():
+        if getattr(dtype, "kind", "O") not in _GENERATED_KINDS:
+            raise ValueError(
+                f"Column {column!r} of X has dtype {dtype}, which the sampler "
+                "cannot generate. Convert it to a numeric or boolean dtype "
+                "first (for example, one-hot encode a categorical column)."
+            )
+
+
 def resolve_image_shape(
     image_shape, array_shape: tuple[int, ...] | None, n_features: int
 ) -> tuple[int, int, int] | None:
@@ -95,26 +117,42 @@ class DataLayout:
         tabular rows); generated values are clipped to it.
     dtype : numpy dtype
         The dtype of the training ``X``, restored on output.
+    rounded : ndarray of bool of shape (n_features,)
+        Features of an integer dtype (of ``X``, or of the DataFrame column
+        they came from): their generated values are rounded.
+    drawn : ndarray of bool of shape (n_features,)
+        Features of a boolean dtype: a generated value ``p`` in [0, 1] is
+        True with probability ``p``, so that a feature's frequency follows
+        what the generator learnt rather than a threshold's majority.
     """
 
     image_shape: tuple[int, int, int] | None
     data_min: np.ndarray
     data_max: np.ndarray
     dtype: np.dtype
+    rounded: np.ndarray
+    drawn: np.ndarray
 
     @classmethod
     def from_data(
-        cls, X: np.ndarray, image_shape: tuple[int, int, int] | None
+        cls,
+        X: np.ndarray,
+        image_shape: tuple[int, int, int] | None,
+        column_dtypes=None,
     ) -> DataLayout:
+        """The layout of ``X``; ``column_dtypes`` are a DataFrame's, if any."""
         if image_shape is None:
             data_min, data_max = X.min(axis=0), X.max(axis=0)
         else:
             data_min, data_max = X.min(), X.max()
+        dtypes = [X.dtype] * X.shape[1] if column_dtypes is None else column_dtypes
         return cls(
             image_shape=image_shape,
             data_min=np.asarray(data_min, dtype=np.float64),
             data_max=np.asarray(data_max, dtype=np.float64),
             dtype=X.dtype,
+            rounded=np.array([dtype.kind in _ROUNDED_KINDS for dtype in dtypes]),
+            drawn=np.array([dtype.kind in _DRAWN_KINDS for dtype in dtypes]),
         )
 
     @property
@@ -139,18 +177,21 @@ class DataLayout:
         images = scaled.reshape((-1, *self.image_shape))
         return np.ascontiguousarray(images.transpose(0, 3, 1, 2))
 
-    def from_network(self, outputs: np.ndarray) -> np.ndarray:
+    def from_network(
+        self, outputs: np.ndarray, uniforms: np.ndarray | None = None
+    ) -> np.ndarray:
         """Network outputs -> rows in the training data's range and dtype.
 
-        Integer dtypes are rounded and clipped (never truncated), so generated
-        uint8 images look like their float counterparts.
+        Integer features are rounded and clipped (never truncated), so
+        generated uint8 images look like their float counterparts. Boolean
+        features are True where ``uniforms`` (U(0, 1) draws, one per row and
+        boolean feature) lie below the generated value.
         """
         outputs = np.asarray(outputs)
         if self.image_shape is not None:
             outputs = outputs.transpose(0, 2, 3, 1)
         # float64 holds the product of a float32 output and the range
-        # exactly. One copy, then in-place arithmetic: temporaries of every
-        # step made this conversion an eighth of generation's time.
+        # exactly. One copy, then in-place arithmetic: no temporary per step.
         rows = np.array(outputs, dtype=np.float64, order="C")
         rows = rows.reshape(len(rows), int(np.prod(rows.shape[1:])))
         rows *= self._half_range()
@@ -158,6 +199,14 @@ class DataLayout:
         # The training range lies within the dtype's, so clipping to it
         # before rounding keeps integers in range.
         np.clip(rows, self.data_min, self.data_max, out=rows)
-        if np.issubdtype(self.dtype, np.integer):
+        if self.rounded.all():
             np.rint(rows, out=rows)
+        elif self.rounded.any():
+            rows[:, self.rounded] = np.rint(rows[:, self.rounded])
+        if self.drawn.any():
+            rows[:, self.drawn] = uniforms < rows[:, self.drawn]
         return rows.astype(self.dtype)
+
+    def n_uniforms(self, n_rows: int) -> tuple[int, int]:
+        """Shape of the U(0, 1) draws :meth:`from_network` needs for ``n_rows``."""
+        return n_rows, int(self.drawn.sum())

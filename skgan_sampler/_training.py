@@ -11,34 +11,91 @@ import math
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options
 from tqdm.auto import tqdm
 
 from ._networks import channels_last_inference_copy
 
-DEVICE_OPTIONS = {"auto", "cpu", "cuda"}
 GENERATION_PRECISIONS = {"auto", "float32", "bfloat16"}
+# An epoch's mean loss above this (or not finite) means training blew up.
+# The losses are means over data scaled to [-1, 1]: reconstruction errors
+# stay below 4, cross-entropies near log(n_classes), gradient penalties of
+# a healthy critic in the hundreds at most.
+MAX_LOSS = 1e6
+# Device types the networks are trained on; torch knows others ("meta",
+# "xla", ...) on which training fails half-way.
+DEVICE_TYPES = ("cpu", "cuda", "mps")
+
+
+class DeviceConstraint(Options):
+    """The ``device`` values torch users write: "auto", "cpu", "cuda:1", "mps"...
+
+    Accepted: "auto", and any string or :class:`torch.device` that torch
+    parses as a device of the types in :data:`DEVICE_TYPES`. An ``Options``
+    subclass because scikit-learn's validation takes no other custom
+    constraint.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(object, {"auto"})
+
+    def is_satisfied_by(self, val: object) -> bool:
+        if isinstance(val, str) and val == "auto":
+            return True
+        if not isinstance(val, str | torch.device):
+            return False
+        try:
+            return torch.device(val).type in DEVICE_TYPES
+        except (RuntimeError, TypeError, ValueError):
+            return False
+
+    def __str__(self) -> str:
+        return (
+            "'auto', 'cpu', 'cuda', 'cuda:<index>', 'mps' or a torch.device of "
+            "one of those types"
+        )
+
+
+#: Constraints of the ``batch_size`` parameter: batch statistics of a single
+#: row are undefined, so mini-batches have at least two rows.
+BATCH_SIZE_CONSTRAINTS = [Interval(Integral, 2, None, closed="left")]
+DEVICE_CONSTRAINTS = [DeviceConstraint()]
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
     """Turn the ``device`` parameter into a :class:`torch.device`.
 
     ``"auto"`` picks CUDA when a GPU is visible and the CPU otherwise. Asking
-    for CUDA on a machine without a GPU warns and falls back to the CPU, so a
-    pipeline written on a GPU workstation still runs on a laptop or in CI.
+    for CUDA or MPS on a machine without one warns and falls back to the CPU,
+    so a pipeline written on a GPU workstation still runs on a laptop or in
+    CI; a CUDA index the machine does not have is a ``ValueError``.
     """
     resolved = torch.device(device if device != "auto" else _default_device())
-    if resolved.type == "cuda" and not torch.cuda.is_available():
+    available = {
+        "cpu": True,
+        "cuda": torch.cuda.is_available(),
+        "mps": torch.backends.mps.is_available(),
+    }[resolved.type]
+    if not available:
         warnings.warn(
-            f"device={device!r} was requested but CUDA is not available; "
-            "training on the CPU instead. Pass device='cpu' to silence this warning.",
+            f"device={device!r} was requested but {resolved.type.upper()} is not "
+            "available; training on the CPU instead. Pass device='cpu' to "
+            "silence this warning.",
             UserWarning,
             stacklevel=3,
         )
         return torch.device("cpu")
+    if resolved.type == "cuda" and (resolved.index or 0) >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r} names a GPU this machine does not have: it has "
+            f"{torch.cuda.device_count()} CUDA device(s). Pass device='cuda' or "
+            "device='auto'."
+        )
     return resolved
 
 
@@ -53,12 +110,10 @@ def generation_dtype(
 
     ``"auto"`` picks bfloat16 for convolutional generators on a CPU with AMX
     matrix units (Intel Xeon Sapphire Rapids and newer), where oneDNN runs
-    bfloat16 convolutions on them: on 2 such cores the decoders generated
-    28x28 images about 2.5 times as fast as in float32. Everywhere else it
-    keeps float32: without AMX bfloat16 is no faster on a CPU, GPUs are fast
-    in float32, tabular features would be rounded to about 1/256 of their
-    range, and GAMO's MLP generator, which mixes stored images, only gains
-    the casts (64,000 instead of 87,000 images per second).
+    bfloat16 convolutions on them. Everywhere else it keeps float32: without
+    AMX bfloat16 is no faster on a CPU, GPUs are fast in float32, tabular
+    features would be rounded to about 1/256 of their range, and GAMO's MLP
+    generator only gains the casts (see :ref:`design_notes`).
     """
     if precision == "auto":
         fast = convolutional and device.type == "cpu" and _cpu_has_amx()
@@ -73,12 +128,9 @@ def generation_networks(
 
     They are moved to ``device`` in evaluation mode. For bfloat16 the
     networks are copies with channels-last feature maps and folded
-    BatchNorms (:func:`channels_last_inference_copy`): oneDNN's bfloat16
-    convolutions are much faster on channels-last feature maps (on 2 AMX
-    cores a 28x28 decoder took 5.4 instead of 8.3 ms per 256 images, a
-    discriminator 3.5 instead of 5.0 ms). Float32 keeps the fitted networks
-    as they are, so its samples do not depend on this. The copies leave the
-    fitted weights untouched.
+    BatchNorms (:func:`channels_last_inference_copy`), on which oneDNN's
+    bfloat16 convolutions are much faster; the fitted weights are left
+    untouched. Float32 uses the fitted networks as they are.
     """
     networks = {}
     for name, module in modules.items():
@@ -100,10 +152,9 @@ def in_batches(
 
     With ``pad``, a batch of fewer rows is padded with copies of its first
     row to the next power of two (the padding's outputs are dropped), for a
-    network in evaluation mode, whose rows do not interact. A CPU builds
-    new convolution kernels for every new batch size, 10-15 ms per network
-    for 28x28 images, which made redraws of a few dozen rejected samples
-    cost as much as a pass over 256; padded passes reuse a few sizes.
+    network in evaluation mode, whose rows do not interact. A CPU builds new
+    convolution kernels for every new batch size; padded passes reuse a few
+    sizes, so small redraws stay cheap.
     """
     outputs = []
     for batch in inputs.split(batch_size):
@@ -181,8 +232,9 @@ class TrainingMonitor:
     ----------
     estimator_name : str
         Used in progress bars and error messages.
-    verbose : bool
-        Show one progress bar per stage.
+    verbose : bool or int
+        0 shows nothing; 1 a progress bar per stage and for generation; 2
+        also every epoch's mean losses.
     """
 
     def __init__(self, estimator_name: str, verbose: bool) -> None:
@@ -194,23 +246,35 @@ class TrainingMonitor:
         self._loss_sums: dict[str, torch.Tensor] = {}
         self._n_batches = 0
 
-    def epochs(self, stage: str, n_epochs: int) -> Iterator[int]:
-        """Iterate over the epochs of ``stage`` with an optional progress bar."""
-        bar = tqdm(
-            range(n_epochs),
+    def epochs(
+        self, stage: str, n_epochs: int, batches_per_epoch: int
+    ) -> Iterator[int]:
+        """Iterate over the epochs of ``stage``; the bar advances per batch.
+
+        ``verbose=1`` shows one bar per stage, counting mini-batches, with
+        the epoch and the last epoch's mean losses beside it; ``verbose>=2``
+        also prints the mean losses of every epoch on a line of its own.
+        """
+        self._bar = tqdm(
+            total=n_epochs * batches_per_epoch,
             desc=f"{self.estimator_name} {stage}",
+            unit="batch",
             disable=not self.verbose,
             leave=True,
         )
-        for epoch in bar:
-            self._loss_sums = {}
-            self._n_batches = 0
-            yield epoch
-            losses = self._end_epoch(stage, epoch)
-            if self.verbose:
-                bar.set_postfix(
-                    {name: f"{value:.4g}" for name, value in losses.items()}
-                )
+        with self._bar:
+            for epoch in range(n_epochs):
+                self._loss_sums = {}
+                self._n_batches = 0
+                yield epoch
+                losses = self._end_epoch(stage, epoch)
+                text = {name: f"{value:.4g}" for name, value in losses.items()}
+                self._bar.set_postfix({"epoch": f"{epoch + 1}/{n_epochs}", **text})
+                if self.verbose >= 2:
+                    self._bar.write(
+                        f"{self.estimator_name} {stage} epoch {epoch + 1}/{n_epochs}: "
+                        + ", ".join(f"{name} {value}" for name, value in text.items())
+                    )
 
     def add_batch(self, **losses: torch.Tensor) -> None:
         """Accumulate the losses of one batch without a device synchronisation."""
@@ -218,6 +282,7 @@ class TrainingMonitor:
             value = value.detach()
             self._loss_sums[name] = self._loss_sums.get(name, 0.0) + value
         self._n_batches += 1
+        self._bar.update()
 
     def _end_epoch(self, stage: str, epoch: int) -> dict[str, float]:
         means = {
@@ -225,12 +290,12 @@ class TrainingMonitor:
             for name, total in self._loss_sums.items()
         }
         for name, value in means.items():
-            if not math.isfinite(value):
+            if not abs(value) <= MAX_LOSS:
                 raise FloatingPointError(
                     f"{self.estimator_name} diverged: the {name} loss of the {stage} "
-                    f"stage became {value} in epoch {epoch + 1}. Lower the learning "
-                    "rate of that stage or the batch size, or check the input for "
-                    "extreme values."
+                    f"stage became {value:.3g} in epoch {epoch + 1}. Lower the "
+                    "learning rate of that stage, or check the input for extreme "
+                    "values."
                 )
             self.history[stage][name].append(value)
         return means
@@ -238,6 +303,17 @@ class TrainingMonitor:
     def history_as_dict(self) -> dict[str, dict[str, list[float]]]:
         """The per-epoch mean losses as plain nested dicts."""
         return {stage: dict(losses) for stage, losses in self.history.items()}
+
+
+def generation_progress(estimator_name: str, n_samples: int, verbose) -> tqdm:
+    """A progress bar over ``n_samples`` generated samples, shown when verbose."""
+    return tqdm(
+        total=n_samples,
+        desc=f"{estimator_name} generation",
+        unit="sample",
+        disable=not verbose,
+        leave=True,
+    )
 
 
 def train_stage(
@@ -255,7 +331,10 @@ def train_stage(
     updates and returns the batch losses by name; the monitor turns them into
     per-epoch means, progress and the divergence check.
     """
-    for _ in monitor.epochs(stage, n_epochs):
+    batch_size = min(batch_size, n_samples)
+    # minibatches drops a trailing batch of one row.
+    batches_per_epoch = n_samples // batch_size + (n_samples % batch_size > 1)
+    for _ in monitor.epochs(stage, n_epochs, batches_per_epoch):
         for batch in minibatches(n_samples, batch_size, device):
             monitor.add_batch(**step(batch))
 

@@ -18,7 +18,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 
-from skgan_sampler import _training
+from skgan_sampler import SmallCNN, _training
 from skgan_sampler._latent import ClassGaussians, GaussianLatentSampler
 
 from .fast_estimators import FAST_SAMPLERS, estimator_id
@@ -369,21 +369,52 @@ def test_divergence_is_a_clear_error_not_nan_rows(sampler, tabular_imbalanced):
             exploding.fit_resample(X, y)
 
 
+_contract_inputs = {
+    "counts": st.lists(st.integers(min_value=1, max_value=12), min_size=2, max_size=4),
+    "n_features": st.integers(min_value=1, max_value=6),
+    "dtype": st.sampled_from([np.float32, np.float64, np.uint8, np.int16, np.bool_]),
+    "string_labels": st.booleans(),
+}
+
+
+def _contract_data(counts, n_features, dtype, string_labels):
+    rng = np.random.RandomState(len(counts) * 10 + n_features)
+    codes = np.repeat(np.arange(len(counts)), counts)
+    values = rng.normal(size=(len(codes), n_features)) + codes[:, None]
+    X = (values > 0.5) if dtype is np.bool_ else (values * 20).astype(dtype)
+    y = np.array(["a", "b", "c", "d"])[codes] if string_labels else codes
+    return X, y
+
+
 @samplers
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(
-    counts=st.lists(st.integers(min_value=1, max_value=12), min_size=2, max_size=4),
     strategy=st.sampled_from(["auto", "minority", "not minority", "all"]),
+    **_contract_inputs,
 )
-def test_counts_invariant_for_any_class_sizes(sampler, counts, strategy):
-    rng = np.random.RandomState(len(counts))
-    y = np.repeat(np.arange(len(counts)), counts)
-    X = (rng.normal(size=(len(y), 3)) + y[:, None]).astype(np.float32)
+def test_output_contract_for_any_input(sampler, strategy, **data_spec):
+    X, y = _contract_data(**data_spec)
     fitted = clone(sampler).set_params(sampling_strategy=strategy)
     X_res, y_res = fitted.fit_resample(X, y)
-    expected = Counter(y)
+    expected = Counter(y.tolist())
     for label, n_new in fitted.sampling_strategy_.items():
         expected[label] += n_new
-    assert Counter(y_res) == expected
-    assert X_res.dtype == np.float32 and np.all(np.isfinite(X_res))
+    assert Counter(y_res.tolist()) == expected
+    assert X_res.dtype == X.dtype and y_res.dtype == y.dtype
     np.testing.assert_array_equal(X_res[: len(X)], X)
+    np.testing.assert_array_equal(y_res[: len(y)], y)
+    new = X_res[len(X) :].astype(np.float64)
+    assert np.all(np.isfinite(new))
+    assert np.all(new >= X.min(axis=0)) and np.all(new <= X.max(axis=0))
+
+
+@settings(max_examples=12, deadline=None)
+@given(**_contract_inputs)
+def test_classifier_contract_for_any_input(**data_spec):
+    X, y = _contract_data(**data_spec)
+    classifier = SmallCNN(epochs=1, random_state=0, device="cpu").fit(X, y)
+    proba = classifier.predict_proba(X)
+    assert proba.shape == (len(X), len(np.unique(y)))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    predicted = classifier.predict(X)
+    assert predicted.dtype == y.dtype and set(predicted) <= set(y)

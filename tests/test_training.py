@@ -7,7 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from skgan_sampler._training import generation_networks, in_batches
+from skgan_sampler._training import (
+    DeviceConstraint,
+    TrainingMonitor,
+    generation_networks,
+    in_batches,
+    resolve_device,
+    train_stage,
+)
 
 CPU = torch.device("cpu")
 
@@ -94,3 +101,59 @@ def test_bfloat16_generation_uses_channels_last_copies_with_folded_batch_norms()
 def test_generation_networks_keeps_names(dtype):
     modules = {"generator_": nn.Linear(2, 2), "discriminator_": nn.Linear(2, 3)}
     assert list(generation_networks(modules, dtype, CPU)) == list(modules)
+
+
+@pytest.mark.parametrize(
+    "device, accepted",
+    [
+        ("auto", True),
+        ("cpu", True),
+        ("cuda", True),
+        ("cuda:1", True),
+        ("mps", True),
+        (torch.device("cuda", 0), True),
+        ("meta", False),
+        (torch.device("meta"), False),
+        ("gpu", False),
+        ("cuda:x", False),
+        (0, False),
+    ],
+)
+def test_device_constraint_takes_what_torch_users_write(device, accepted):
+    assert DeviceConstraint().is_satisfied_by(device) is accepted
+
+
+def test_a_gpu_index_the_machine_lacks_is_a_value_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert resolve_device("cuda:0") == torch.device("cuda", 0)
+    with pytest.raises(ValueError, match=r"device='cuda:3' names a GPU"):
+        resolve_device("cuda:3")
+
+
+def test_missing_mps_falls_back_to_the_cpu_with_a_warning(monkeypatch):
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    with pytest.warns(UserWarning, match="MPS is not available"):
+        assert resolve_device("mps") == torch.device("cpu")
+
+
+@pytest.mark.parametrize("verbose", [0, 1, 2])
+def test_progress_counts_batches_and_verbose_2_prints_epochs(verbose, capsys):
+    monitor = TrainingMonitor("Probe", verbose)
+    # 10 rows in batches of 4: 4, 4 and a trailing 2; three epochs.
+    train_stage(
+        monitor,
+        "stage",
+        3,
+        10,
+        4,
+        torch.device("cpu"),
+        lambda batch: {"loss": torch.tensor(float(len(batch)))},
+    )
+    assert monitor.history_as_dict() == {"stage": {"loss": [10 / 3] * 3}}
+    out, err = capsys.readouterr()
+    if verbose == 0:
+        assert out == err == ""
+        return
+    assert "9/9" in err and "batch" in err and "epoch=3/3" in err
+    assert ("Probe stage epoch 2/3: loss 3.333" in out) is (verbose == 2)
