@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,10 +15,16 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 from torch import nn
 
+from ._augmentation import AUGMENTATIONS, augment_batch
 from ._layout import resolve_image_shape, split_array_shape
+from ._losses import effective_number_weights
 from ._training import (
     BATCH_SIZE_CONSTRAINTS,
     DEVICE_CONSTRAINTS,
@@ -32,6 +39,7 @@ from ._training import (
 )
 
 PREDICTION_CHUNK = 2048
+LR_SCHEDULES = {"constant", "cosine", "one_cycle"}
 
 
 def build_small_cnn(
@@ -77,6 +85,70 @@ def build_small_cnn(
     )
 
 
+def _lr_scheduler(
+    optimizer: torch.optim.Optimizer, schedule: str, n_steps: int
+) -> torch.optim.lr_scheduler.LRScheduler:
+    """The learning-rate schedule ``schedule`` over ``n_steps`` steps."""
+    if schedule == "one_cycle":
+        max_lr = optimizer.param_groups[0]["lr"]
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=max_lr, total_steps=n_steps
+        )
+    if schedule == "cosine":
+        return torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda step: 0.5 * (1.0 + math.cos(math.pi * step / n_steps))
+        )
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+
+
+class _TrainingLoss:
+    """SmallCNN's training loss for a batch's logits, targets and row weights.
+
+    Cross-entropy with ``class_weight``; with ``logit_adjustment`` tau the
+    logits get ``tau * log(prior)`` first; with ``deferred_reweighting`` the
+    class weights become the effective-number weights once that share of
+    the steps is done.
+    """
+
+    def __init__(self, estimator: SmallCNN, y, y_codes, device: torch.device):
+        def tensor(values):
+            return torch.as_tensor(values, dtype=torch.float32, device=device)
+
+        counts = np.bincount(y_codes, minlength=len(estimator.classes_))
+        self.class_weights = None
+        if estimator.class_weight is not None:
+            self.class_weights = tensor(
+                compute_class_weight(
+                    estimator.class_weight, classes=estimator.classes_, y=y
+                )
+            )
+        self.logit_offsets = None
+        if estimator.logit_adjustment > 0:
+            prior = counts / counts.sum()
+            self.logit_offsets = tensor(estimator.logit_adjustment * np.log(prior))
+        self.deferred_from = estimator.deferred_reweighting
+        self.deferred_weights = None
+        if self.deferred_from is not None:
+            self.deferred_weights = tensor(
+                effective_number_weights(counts, estimator.effective_number_beta)
+            )
+
+    def __call__(self, logits, targets, row_weights, progress: float):
+        """The loss; ``progress`` is the share of the training steps done."""
+        if self.logit_offsets is not None:
+            logits = logits + self.logit_offsets
+        class_weights = self.class_weights
+        if self.deferred_from is not None and progress >= self.deferred_from:
+            class_weights = self.deferred_weights
+        if row_weights is None:
+            return F.cross_entropy(logits, targets, class_weights)
+        per_row = F.cross_entropy(logits, targets, reduction="none")
+        if class_weights is not None:
+            row_weights = row_weights * class_weights[targets]
+        # A batch of zero-weight rows contributes nothing, not NaN.
+        return (row_weights * per_row).sum() / row_weights.sum().clamp_min(1e-12)
+
+
 class SmallCNN(ClassifierMixin, BaseEstimator):
     """A small convolutional network classifier (torch) with a scikit-learn API.
 
@@ -106,6 +178,39 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         Weights of the classes in the loss, the scikit-learn convention:
         "balanced" weighs classes inversely to their frequency, the
         cost-sensitive alternative to resampling.
+    n_steps : int or None, default=None
+        Number of gradient steps; when set it replaces ``epochs``, so that
+        training sets of different sizes (imbalanced or resampled) get the
+        same budget. The last pass over the data may be partial.
+    lr_schedule : {{"constant", "cosine", "one_cycle"}}, default="constant"
+        Learning rate over the steps: constant; cosine decay from
+        ``learning_rate`` to zero; or one cycle (warm-up to
+        ``learning_rate`` in the first 30% of the steps, then annealing to
+        zero, torch's ``OneCycleLR``).
+    logit_adjustment : float, default=0.0
+        The ``tau`` of the logit-adjusted loss (Menon et al., ICLR 2021):
+        ``tau * log(prior)`` is added to the logits in the training loss,
+        with the prior the class frequencies of the training labels;
+        predictions use the plain logits. 0 is plain cross-entropy, 1 the
+        paper's choice.
+    deferred_reweighting : float or None, default=None
+        Deferred re-weighting (DRW, Cao et al., NeurIPS 2019): from this
+        fraction of the training steps on, the loss weighs classes by
+        their effective number of samples, ``(1 - beta) / (1 - beta **
+        n_c)``; before it, ``class_weight`` applies. The paper switches at
+        160 of 200 epochs (0.8). None never switches.
+    effective_number_beta : float, default=0.9999
+        The ``beta`` of the effective number of samples of deferred
+        re-weighting.
+    augment : {{"shift", "shift_flip"}} or None, default=None
+        Augment every training batch (real and synthetic rows alike, never
+        at prediction): ``"shift"`` translates each image by up to
+        ``max_shift`` pixels (zero padding and a random crop);
+        ``"shift_flip"`` also mirrors half of them left-right. A flip keeps
+        the label of clothes, natural images and cells, not of digits or
+        text. Images only.
+    max_shift : int, default=2
+        Largest translation of ``augment``, in pixels.
     device : str or torch.device, default="auto"
         Where to train and predict: ``"auto"``, ``"cpu"``, ``"cuda"``,
         ``"cuda:<index>"``, ``"mps"`` or a :class:`torch.device` of those
@@ -124,6 +229,8 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         The trained network, on the CPU in evaluation mode.
     loss_curve_ : list of float
         Mean training loss of each epoch.
+    n_steps_ : int
+        Gradient steps made.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -156,6 +263,13 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         "batch_size": BATCH_SIZE_CONSTRAINTS,
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
+        "n_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "lr_schedule": [StrOptions(LR_SCHEDULES)],
+        "logit_adjustment": [Interval(Real, 0, None, closed="left")],
+        "deferred_reweighting": [Interval(Real, 0, 1, closed="both"), None],
+        "effective_number_beta": [Interval(Real, 0, 1, closed="left")],
+        "augment": [StrOptions(AUGMENTATIONS), None],
+        "max_shift": [Interval(Integral, 1, None, closed="left")],
         "device": DEVICE_CONSTRAINTS,
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -169,6 +283,13 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         batch_size=128,
         learning_rate=1e-3,
         class_weight=None,
+        n_steps=None,
+        lr_schedule="constant",
+        logit_adjustment=0.0,
+        deferred_reweighting=None,
+        effective_number_beta=0.9999,
+        augment=None,
+        max_shift=2,
         device="auto",
         random_state=None,
         verbose=False,
@@ -178,11 +299,18 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.class_weight = class_weight
+        self.n_steps = n_steps
+        self.lr_schedule = lr_schedule
+        self.logit_adjustment = logit_adjustment
+        self.deferred_reweighting = deferred_reweighting
+        self.effective_number_beta = effective_number_beta
+        self.augment = augment
+        self.max_shift = max_shift
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train the network.
 
         Parameters
@@ -191,6 +319,10 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
             Training rows (or a 3-D/4-D image array).
         y : array-like of shape (n_samples,)
             Target labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the loss (a weighted mean over each
+            mini-batch), multiplied by its class's weight. None weighs rows
+            equally.
 
         Returns
         -------
@@ -207,17 +339,20 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
                 "SmallCNN needs samples of at least 2 classes to train; y has "
                 f"only 1 class: {self.classes_.tolist()}."
             )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X_rows, ensure_non_negative=True
+            )
         self._image_shape = resolve_image_shape(
             self.image_shape, array_shape, X_rows.shape[1]
         )
-        device = resolve_device(self.device)
-        class_weights = None
-        if self.class_weight is not None:
-            class_weights = torch.as_tensor(
-                compute_class_weight(self.class_weight, classes=self.classes_, y=y),
-                dtype=torch.float32,
-                device=device,
+        if self.augment is not None and self._image_shape is None:
+            raise ValueError(
+                f"augment={self.augment!r} transforms images, but the rows are "
+                "tabular (image_shape=None). Pass image_shape, or augment=None."
             )
+        device = resolve_device(self.device)
+        loss = _TrainingLoss(self, y, y_codes, device)
         monitor = TrainingMonitor(type(self).__name__, self.verbose)
         with torch_random_stream(draw_seed(self.random_state), device):
             module = build_small_cnn(
@@ -225,14 +360,31 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
             ).to(device)
             data = self._to_network(X_rows, device)
             targets = torch.as_tensor(y_codes, dtype=torch.long, device=device)
+            weights = None
+            if sample_weight is not None:
+                weights = torch.as_tensor(
+                    sample_weight, dtype=torch.float32, device=device
+                )
             optimizer = torch.optim.Adam(module.parameters(), lr=self.learning_rate)
+            n_steps = self._n_training_steps(len(data))
+            scheduler = _lr_scheduler(optimizer, self.lr_schedule, n_steps)
+            self.n_steps_ = 0
 
             def step(batch):
-                loss = F.cross_entropy(
-                    module(data[batch]), targets[batch], class_weights
+                inputs = data[batch]
+                if self.augment is not None:
+                    inputs = augment_batch(inputs, self.augment, self.max_shift)
+                batch_weights = None if weights is None else weights[batch]
+                batch_loss = loss(
+                    module(inputs),
+                    targets[batch],
+                    batch_weights,
+                    self.n_steps_ / n_steps,
                 )
-                optimizer_step(optimizer, loss)
-                return {"cross_entropy": loss}
+                optimizer_step(optimizer, batch_loss)
+                scheduler.step()
+                self.n_steps_ += 1
+                return {"classification": batch_loss}
 
             module.train()
             train_stage(
@@ -243,11 +395,21 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
                 self.batch_size,
                 device,
                 step,
+                n_steps=n_steps,
             )
         modules_to_cpu(module)
         self.module_ = module
-        self.loss_curve_ = monitor.history_as_dict()["training"]["cross_entropy"]
+        self.loss_curve_ = monitor.history_as_dict()["training"]["classification"]
         return self
+
+    def _n_training_steps(self, n_samples: int) -> int:
+        """The steps of the whole training: ``n_steps``, or ``epochs`` passes."""
+        if self.n_steps is not None:
+            return self.n_steps
+        batch_size = min(self.batch_size, n_samples)
+        # The trailing batch of one row is dropped (see train_stage).
+        batches = n_samples // batch_size + (n_samples % batch_size > 1)
+        return self.epochs * batches
 
     def _to_network(self, X_rows: np.ndarray, device: torch.device) -> torch.Tensor:
         data = torch.as_tensor(np.asarray(X_rows, dtype=np.float32), device=device)

@@ -1,5 +1,6 @@
-"""Losses shared by the recipes: MMD for Wasserstein autoencoders and the
-gradient penalty of BAGAN-GP."""
+"""Losses and loss weights: MMD for Wasserstein autoencoders, the gradient
+penalty of BAGAN-GP, and the class-balanced weights of deferred
+re-weighting."""
 
 # Authors: skgan_sampler developers
 # License: MIT
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import torch
 
 IMQ_SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -65,3 +67,14 @@ def gradient_penalty(
     (gradients,) = torch.autograd.grad(scores.sum(), interpolates, create_graph=True)
     norms = gradients.flatten(1).norm(2, dim=1)
     return ((norms - 1.0) ** 2).mean()
+
+
+def effective_number_weights(class_counts: np.ndarray, beta: float) -> np.ndarray:
+    """Class-balanced weights ``(1 - beta) / (1 - beta ** n_c)`` (Cui et al. 2019).
+
+    Normalised to sum to the number of classes, as in the LDAM-DRW code; a
+    class's weight grows as its effective number of samples shrinks.
+    """
+    counts = np.asarray(class_counts, dtype=np.float64)
+    weights = (1.0 - beta) / (1.0 - np.power(beta, counts))
+    return weights / weights.sum() * len(counts)

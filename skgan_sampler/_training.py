@@ -246,9 +246,7 @@ class TrainingMonitor:
         self._loss_sums: dict[str, torch.Tensor] = {}
         self._n_batches = 0
 
-    def epochs(
-        self, stage: str, n_epochs: int, batches_per_epoch: int
-    ) -> Iterator[int]:
+    def epochs(self, stage: str, n_epochs: int, n_steps: int) -> Iterator[int]:
         """Iterate over the epochs of ``stage``; the bar advances per batch.
 
         ``verbose=1`` shows one bar per stage, counting mini-batches, with
@@ -256,7 +254,7 @@ class TrainingMonitor:
         also prints the mean losses of every epoch on a line of its own.
         """
         self._bar = tqdm(
-            total=n_epochs * batches_per_epoch,
+            total=n_steps,
             desc=f"{self.estimator_name} {stage}",
             unit="batch",
             disable=not self.verbose,
@@ -324,19 +322,28 @@ def train_stage(
     batch_size: int,
     device: torch.device,
     step: Callable[[torch.Tensor], dict[str, torch.Tensor]],
+    n_steps: int | None = None,
 ) -> None:
     """The training loop every stage of every method shares.
 
     ``step`` receives the row indices of one mini-batch, makes its optimiser
     updates and returns the batch losses by name; the monitor turns them into
-    per-epoch means, progress and the divergence check.
+    per-epoch means, progress and the divergence check. With ``n_steps``
+    the stage makes exactly that many steps, whatever ``n_epochs`` says (the
+    last epoch may be partial).
     """
     batch_size = min(batch_size, n_samples)
     # minibatches drops a trailing batch of one row.
     batches_per_epoch = n_samples // batch_size + (n_samples % batch_size > 1)
-    for _ in monitor.epochs(stage, n_epochs, batches_per_epoch):
+    if n_steps is not None:
+        n_epochs = math.ceil(n_steps / batches_per_epoch)
+    steps_left = n_epochs * batches_per_epoch if n_steps is None else n_steps
+    for _ in monitor.epochs(stage, n_epochs, steps_left):
         for batch in minibatches(n_samples, batch_size, device):
+            if steps_left == 0:
+                break
             monitor.add_batch(**step(batch))
+            steps_left -= 1
 
 
 def optimizer_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
