@@ -26,7 +26,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import SHARED_CONSTRAINTS, BaseGANSampler
 from ._latent import ClassGaussians, GaussianLatentSampler, fit_class_gaussians
-from ._networks import discriminator_from_encoder
+from ._networks import (
+    BAGAN_DROPOUT,
+    BAGAN_LEAKY_SLOPE,
+    Decoder,
+    build_encoder,
+    discriminator_from_encoder,
+)
 from ._stages import balancing_gan_step, draw_class_consistent
 from ._training import TrainingMonitor, adam, optimizer_step, train_stage
 
@@ -229,6 +235,55 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
         "covariance_type": [StrOptions({"full", "diag"})],
         "discriminator_filter": ["boolean"],
     }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy,
+        random_state,
+        image_shape,
+        latent_dim,
+        batch_size,
+        ae_epochs,
+        ae_learning_rate,
+        gan_epochs,
+        gan_learning_rate,
+        device,
+        generation_precision,
+        verbose,
+        covariance_type,
+        discriminator_filter,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            batch_size=batch_size,
+            ae_epochs=ae_epochs,
+            ae_learning_rate=ae_learning_rate,
+            gan_epochs=gan_epochs,
+            gan_learning_rate=gan_learning_rate,
+            device=device,
+            generation_precision=generation_precision,
+            verbose=verbose,
+        )
+        self.covariance_type = covariance_type
+        self.discriminator_filter = discriminator_filter
+
+    def _build_autoencoder(self, network_shape, n_classes):
+        """BAGAN's encoder (LeakyReLU 0.3, dropout 0.3) and decoder."""
+        return torch.nn.ModuleDict(
+            {
+                "encoder": build_encoder(
+                    network_shape,
+                    self.latent_dim,
+                    negative_slope=BAGAN_LEAKY_SLOPE,
+                    dropout=BAGAN_DROPOUT,
+                ),
+                "generator": Decoder(network_shape, self.latent_dim),
+            }
+        )
 
     def _fit_latent_model(self, encoder, data, labels, n_classes):
         gaussians = fit_class_gaussians(encoder, data, labels, n_classes)

@@ -5,12 +5,10 @@
 
 from __future__ import annotations
 
-import torch
 import torch.nn.functional as F
 
 from ._autoencoder_gan import BaseBalancingGANSampler
 from ._base import document_parameters
-from ._networks import BAGAN_DROPOUT, BAGAN_LEAKY_SLOPE, Decoder, build_encoder
 
 
 @document_parameters
@@ -129,21 +127,8 @@ class BAGANSampler(BaseBalancingGANSampler):
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
-        )
-        self.covariance_type = covariance_type
-        self.discriminator_filter = discriminator_filter
-
-    def _build_autoencoder(self, network_shape, n_classes):
-        return torch.nn.ModuleDict(
-            {
-                "encoder": build_encoder(
-                    network_shape,
-                    self.latent_dim,
-                    negative_slope=BAGAN_LEAKY_SLOPE,
-                    dropout=BAGAN_DROPOUT,
-                ),
-                "generator": Decoder(network_shape, self.latent_dim),
-            }
+            covariance_type=covariance_type,
+            discriminator_filter=discriminator_filter,
         )
 
     def _autoencoder_loss(self, autoencoder, x, y):

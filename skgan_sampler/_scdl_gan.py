@@ -19,10 +19,6 @@ from ._autoencoder_gan import BaseBalancingGANSampler
 from ._base import document_parameters
 from ._losses import imq_mmd
 from ._networks import (
-    BAGAN_DROPOUT,
-    BAGAN_LEAKY_SLOPE,
-    Decoder,
-    build_encoder,
     classifier_discriminator,
 )
 
@@ -163,26 +159,17 @@ class SCDLGANSampler(BaseBalancingGANSampler):
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
+            covariance_type=covariance_type,
+            discriminator_filter=discriminator_filter,
         )
         self.mmd_weight = mmd_weight
         self.supervised_weight = supervised_weight
         self.prior_variance = prior_variance
-        self.covariance_type = covariance_type
-        self.discriminator_filter = discriminator_filter
 
     def _build_autoencoder(self, network_shape, n_classes):
-        return torch.nn.ModuleDict(
-            {
-                "encoder": build_encoder(
-                    network_shape,
-                    self.latent_dim,
-                    negative_slope=BAGAN_LEAKY_SLOPE,
-                    dropout=BAGAN_DROPOUT,
-                ),
-                "generator": Decoder(network_shape, self.latent_dim),
-                "latent_classifier": torch.nn.Linear(self.latent_dim, n_classes),
-            }
-        )
+        autoencoder = super()._build_autoencoder(network_shape, n_classes)
+        autoencoder["latent_classifier"] = torch.nn.Linear(self.latent_dim, n_classes)
+        return autoencoder
 
     def _autoencoder_loss(self, autoencoder, x, y):
         codes = autoencoder["encoder"](x)
