@@ -18,7 +18,7 @@ demo: $(VENV)/.installed
 	$(PYTHON) benchmarks/digits_demo.py --output-dir demo_output
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check skgan_sampler tests benchmarks
+	$(VENV)/bin/ruff check skgan_sampler tests benchmarks examples docs
 
 test: lint
 	$(PYTHON) -m pytest

@@ -82,36 +82,67 @@ def make_pipelines(seed: int, cnn_epochs: int) -> dict:
 
 
 def save_sample_grid(fitted_samplers: dict, classes, path: Path, n_per_class: int = 8):
+    """Draw generated digits: one panel per sampler, one column per class.
+
+    A class the sampler did not oversample gets a blank, labelled column: the
+    majority class gets no samples, and GAMOSampler learns no generator for
+    it.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    height, width = IMAGE_SHAPE
+    gap = 1
+    # Gaps and blank columns are NaN, drawn in a colour no pixel has.
+    colormap = plt.get_cmap("gray_r").with_extremes(bad="lightsteelblue")
+    centres = np.arange(len(classes)) * (width + gap) + (width - 1) / 2
     names = list(fitted_samplers)
     figure, axes = plt.subplots(
         len(names),
         1,
         squeeze=False,
-        figsize=(0.5 * len(classes) + 1, 0.5 * n_per_class * len(names) + 0.5),
+        figsize=(0.5 * len(classes) + 1, 0.5 * n_per_class * len(names) + 1.2),
     )
-    height, width = IMAGE_SHAPE
     for axis, name in zip(axes[:, 0], names, strict=True):
         sampler = fitted_samplers[name]
-        # The classes the sampler oversampled; the others stay blank columns
-        # (GAMOSampler learns no generator for the majority class).
         oversampled = [c for c, n in sampler.sampling_strategy_.items() if n > 0]
-        images = np.full((len(classes), n_per_class, height, width), np.nan)
         generated = sampler.generate(
             np.repeat(oversampled, n_per_class), random_state=0
         ).reshape(len(oversampled), n_per_class, height, width)
-        images[np.searchsorted(classes, oversampled)] = generated
-        # One column of samples per class: rows of the mosaic are samples.
-        mosaic = images.transpose(1, 2, 0, 3).reshape(
-            n_per_class * height, len(classes) * width
+        mosaic = np.full(
+            (n_per_class * (height + gap) - gap, len(classes) * (width + gap) - gap),
+            np.nan,
         )
-        axis.imshow(mosaic, cmap="gray_r", interpolation="nearest")
-        axis.set_title(f"{name}: one column per digit {classes[0]}..{classes[-1]}")
-        axis.axis("off")
+        for label, images in zip(oversampled, generated, strict=True):
+            left = int(np.searchsorted(classes, label)) * (width + gap)
+            for row, image in enumerate(images):
+                top = row * (height + gap)
+                mosaic[top : top + height, left : left + width] = image
+        axis.imshow(mosaic, cmap=colormap, interpolation="nearest")
+        for column, label in enumerate(classes):
+            if label not in oversampled:
+                axis.text(
+                    centres[column],
+                    mosaic.shape[0] / 2,
+                    "not oversampled",
+                    rotation=90,
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                )
+        axis.set_xticks(centres, labels=[str(label) for label in classes])
+        axis.set_yticks([])
+        axis.tick_params(length=0, labelsize=7)
+        axis.set_frame_on(False)
+        axis.set_title(name, fontsize=9)
+    figure.suptitle(
+        "Generated samples, one column per digit.\nA blank column is a class the "
+        "sampler did not\noversample: the majority class gets no\nsamples "
+        "(GAMOSampler has no generator for it).",
+        fontsize=8,
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)

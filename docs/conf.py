@@ -77,7 +77,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("skgan_sampler",),
     "backreferences_dir": "generated/backreferences",
-    "reference_url": {"skgan_sampler": None},
     "image_scrapers": ("matplotlib",),
     "remove_config_comments": True,
     "min_reported_time": 0,
@@ -120,11 +119,17 @@ html_show_sourcelink = False
 def _check_api_covers_public_names(app):
     """Warn (an error under -W) when a public name is missing from api.rst."""
     import skgan_sampler.datasets
+    import skgan_sampler.diagnostics
     import skgan_sampler.metrics
+    import skgan_sampler.preprocessing
 
     api_text = (DOCS_DIR / "api.rst").read_text(encoding="utf-8")
     public = [name for name in skgan_sampler.__all__ if not name.startswith("_")]
     public += [f"datasets.{name}" for name in skgan_sampler.datasets.__all__]
+    public += [f"diagnostics.{name}" for name in skgan_sampler.diagnostics.__all__]
+    public += [
+        f"preprocessing.{name}" for name in skgan_sampler.preprocessing.__all__
+    ]
     public += [
         f"metrics.{name}"
         for name in dir(skgan_sampler.metrics)

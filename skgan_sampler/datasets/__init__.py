@@ -1,7 +1,8 @@
-"""Local image datasets and imbalance profiles for GAN-oversampling benchmarks.
+"""Local image datasets, your own image folders, and imbalance profiles.
 
-The loaders read files from the data home (see :func:`get_data_home`) and
-never download anything.
+The benchmark datasets' loaders read files from the data home (see
+:func:`get_data_home`); :func:`load_image_folder` reads a folder of image
+files, one sub-folder per class. Nothing is ever downloaded.
 """
 
 # Authors: skgan_sampler developers
@@ -11,6 +12,7 @@ never download anything.
 # not part of __all__ (nor of the API reference).
 from ._home import DATA_ENV_VAR as DATA_ENV_VAR
 from ._home import get_data_home
+from ._image_folder import load_image_folder, save_image_folder, save_image_grid
 from ._imbalance import balanced_subset, make_bagan_gp_imbalance, make_imbalanced
 from ._loaders import load_cifar10_jpeg, load_fashion_mnist, load_mnist
 
@@ -21,9 +23,12 @@ __all__ = [
     "get_data_home",
     "load_cifar10_jpeg",
     "load_fashion_mnist",
+    "load_image_folder",
     "load_mnist",
     "make_bagan_gp_imbalance",
     "make_imbalanced",
+    "save_image_folder",
+    "save_image_grid",
 ]
 
 # The profiles are defined here rather than in a private module because Sphinx
