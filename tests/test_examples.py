@@ -17,6 +17,7 @@ import pytest
 
 import skgan_sampler
 import skgan_sampler.datasets
+import skgan_sampler.diagnostics
 import skgan_sampler.metrics
 import skgan_sampler.preprocessing
 
@@ -85,6 +86,7 @@ def test_api_reference_lists_every_public_name():
     listed = set(re.findall(r"^\s+([\w.]+)\s*$", api, re.MULTILINE))
     public = {name for name in skgan_sampler.__all__ if not name.startswith("_")}
     public |= {f"datasets.{name}" for name in skgan_sampler.datasets.__all__}
+    public |= {f"diagnostics.{name}" for name in skgan_sampler.diagnostics.__all__}
     public |= {f"preprocessing.{name}" for name in skgan_sampler.preprocessing.__all__}
     public |= {
         f"metrics.{name}"
