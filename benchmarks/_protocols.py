@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from configs import (
     DIGITS_TEST_PER_CLASS,
+    LOSS_SIDE_METHODS,
     SAMPLER_VARIANTS,
     DatasetSpec,
     Experiment,
@@ -114,6 +115,8 @@ class Cell:
             "method": self.method,
             "seed": self.seed,
             "cnn_epochs": exp.cnn_epochs,
+            # Only when set, so that the cells of runs before it keep their hash.
+            **({"cnn_params": exp.cnn_params} if exp.cnn_params else {}),
             "cheap_max_iter": exp.cheap_max_iter,
             "sampler_params": resolved_sampler_params(
                 self.method, self.dataset, self.seed, exp
@@ -476,7 +479,7 @@ def build_sampler(
     (those the sampler has) and its per-method ``sampler_params``;
     everything else keeps the sampler's default.
     """
-    if method in ("none", "class_weight"):
+    if method == "none" or method in LOSS_SIDE_METHODS:
         return None
     if method in IMBLEARN_METHODS:
         from imblearn import over_sampling
@@ -527,13 +530,19 @@ def downstream(
     *,
     seed: int,
     epochs: int,
+    cnn_params: dict[str, Any],
     class_weight: str | None,
     cheap_max_iter: int,
 ) -> dict[str, Any]:
-    """Protocol (a): SmallCNN and a cheap model trained on ``X_fit, y_fit``."""
+    """Protocol (a): SmallCNN and a cheap model trained on ``X_fit, y_fit``.
+
+    ``cnn_params`` are SmallCNN's further parameters (a loss-side method's
+    among them); the cheap model gets ``class_weight`` only, it has no
+    counterpart of the other loss-side methods.
+    """
     return {
         "SmallCNN": _smallcnn_scores(
-            X_fit, y_fit, data, seed=seed, epochs=epochs, class_weight=class_weight
+            X_fit, y_fit, data, seed=seed, epochs=epochs, cnn_params=cnn_params
         ),
         "LogisticRegression": _cheap_model_scores(
             X_fit, y_fit, data, max_iter=cheap_max_iter, class_weight=class_weight
@@ -558,15 +567,12 @@ def _smallcnn_scores(
     *,
     seed: int,
     epochs: int,
-    class_weight: str | None,
+    cnn_params: dict[str, Any],
 ) -> dict[str, Any]:
     from skgan_sampler import SmallCNN
 
     cnn = SmallCNN(
-        image_shape=data.image_shape,
-        epochs=epochs,
-        class_weight=class_weight,
-        random_state=seed,
+        image_shape=data.image_shape, epochs=epochs, random_state=seed, **cnn_params
     )
     start = time.perf_counter()
     cnn.fit(X_fit, y_fit)
@@ -574,6 +580,7 @@ def _smallcnn_scores(
         **_test_scores(data, cnn.predict(data.X_test)),
         "train_seconds": time.perf_counter() - start,
         "epochs": epochs,
+        "n_steps": cnn.n_steps_,
     }
 
 
@@ -833,6 +840,7 @@ def run_cell(cell: Cell, reference: dict[str, Any] | None = None) -> dict[str, A
         data,
         seed=cell.seed,
         epochs=exp.cnn_epochs,
+        cnn_params={**exp.cnn_params, **LOSS_SIDE_METHODS.get(cell.method, {})},
         class_weight="balanced" if cell.method == "class_weight" else None,
         cheap_max_iter=exp.cheap_max_iter,
     )

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 from _protocols import decode_samples
-from configs import available_methods
+from configs import LOSS_SIDE_METHODS, available_methods
+from scipy import stats
 
 # --------------------------------------------------------------------------
 # Published figures (shared/DESIGN.md, "Figures from the seeds"); percent.
@@ -367,56 +368,133 @@ def _cost_row(cells: list[dict], smote: list[float] | None, gpu: bool) -> list[s
     return row + [_mean_std(_values(cells, "cell_seconds"), digits=0)]
 
 
-def _headline(by_method: dict[str, list[dict]]) -> str:
-    """The issue's headline check, computed from the SmallCNN rows."""
-
-    def scores(method):
-        values = _values(
-            by_method.get(method, []), "downstream", "SmallCNN", "balanced_accuracy"
-        )
-        return [100 * v for v in values]
-
-    gan_scores = {
-        method: values
-        for method, cells in by_method.items()
-        if cells[0]["is_gan"] and (values := scores(method))
+def _scores_by_seed(cells: list[dict]) -> dict[int, float]:
+    """SmallCNN balanced accuracy (points) of each seed's cell."""
+    return {
+        cell["seed"]: 100 * value
+        for cell in cells
+        if (value := _get(cell, "downstream", "SmallCNN", "balanced_accuracy"))
+        is not None
     }
-    if not gan_scores:
-        return ""
-    best_mean, best = max((float(np.mean(v)), m) for m, v in gan_scores.items())
-    best_scores = gan_scores[best]
-    target = "met" if best_mean >= HEADLINE_TARGET else "not met"
-    lines = [
-        f"Best GAN sampler by mean SmallCNN balanced accuracy: **{best}** "
-        f"{_mean_std(best_scores)} (n = {len(best_scores)}); target "
-        f"≥ {HEADLINE_TARGET:.0f}: {target}."
-    ]
-    for other in ("none", "SMOTE", "class_weight"):
-        lines.append(_comparison(best_scores, other, scores(other)))
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """``a - b`` over the seeds both ran: mean, std and a 95% t-interval.
+
+    The seeds pair the cells: the same imbalanced subset, test set and
+    classifier initialisation, so the seed-to-seed variation common to both
+    methods cancels out of the difference.
+    """
+
+    mean: float
+    std: float
+    low: float
+    high: float
+    n: int
+
+    @classmethod
+    def of(cls, a: dict[int, float], b: dict[int, float]) -> PairedDifference | None:
+        seeds = sorted(a.keys() & b.keys())
+        if not seeds:
+            return None
+        differences = np.array([a[seed] - b[seed] for seed in seeds])
+        mean = float(differences.mean())
+        if len(seeds) < 2:
+            return cls(mean, math.nan, math.nan, math.nan, 1)
+        std = float(differences.std(ddof=1))
+        half = float(stats.t.ppf(0.975, len(seeds) - 1)) * std / math.sqrt(len(seeds))
+        return cls(mean, std, mean - half, mean + half, len(seeds))
+
+    @property
+    def verdict(self) -> str:
+        if self.n < 2:
+            return "one seed: no interval"
+        if self.low > 0:
+            return "above"
+        if self.high < 0:
+            return "below"
+        return "no difference"
+
+    def __str__(self) -> str:
+        if self.n < 2:
+            return f"{self.mean:+.1f} (1 seed)"
+        return (
+            f"{self.mean:+.1f} [{self.low:+.1f}, {self.high:+.1f}] "
+            f"({self.verdict}, n = {self.n})"
+        )
+
+
+def _best(by_seed: dict[str, dict[int, float]], methods) -> str | None:
+    """The method of ``methods`` with the highest mean score, if any ran."""
+    ran = [m for m in methods if by_seed.get(m)]
+    return max(
+        ran, key=lambda m: float(np.mean(list(by_seed[m].values()))), default=None
+    )
+
+
+def _reference_methods(by_method: dict[str, list[dict]]) -> dict[str, str]:
+    """The baselines every method is compared with, by their report label."""
+    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
+    references = {"no resampling": "none", "class weights": "class_weight"}
+    best_loss_side = _best(by_seed, LOSS_SIDE_METHODS)
+    if best_loss_side not in (None, "class_weight"):
+        references["best loss-side"] = best_loss_side
+    return {label: m for label, m in references.items() if by_seed.get(m)}
+
+
+def _headline(by_method: dict[str, list[dict]]) -> str:
+    """The best method overall, the best oversampler and loss-side baseline."""
+    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
+    oversamplers = [m for m in by_method if m != "none" and m not in LOSS_SIDE_METHODS]
+    best = {
+        "method overall": _best(by_seed, list(by_method)),
+        "oversampler": _best(by_seed, oversamplers),
+        "loss-side baseline": _best(by_seed, LOSS_SIDE_METHODS),
+    }
+    lines = []
+    for label, method in best.items():
+        if method is not None:
+            scores = list(by_seed[method].values())
+            lines.append(
+                f"- Best {label}: **{method}** {_mean_std(scores)} (n = {len(scores)})."
+            )
+    oversampler, loss_side = best["oversampler"], best["loss-side baseline"]
+    if oversampler and loss_side:
+        paired = PairedDifference.of(by_seed[oversampler], by_seed[loss_side])
+        if paired is not None:
+            lines.append(
+                f"- {oversampler} − {loss_side}, paired by seed: {paired} points."
+            )
+    gan = [m for m in oversamplers if by_method[m][0]["is_gan"] and by_seed.get(m)]
+    if gan:
+        best_gan = _best(by_seed, gan)
+        mean = float(np.mean(list(by_seed[best_gan].values())))
+        target = "met" if mean >= HEADLINE_TARGET else "not met"
+        lines.append(
+            f"- Best GAN sampler: {best_gan} {mean:.1f}; the package's target "
+            f"≥ {HEADLINE_TARGET:.0f}: {target}."
+        )
     return "\n".join(lines)
 
 
-def _comparison(best_scores: list[float], other: str, scores: list[float]) -> str:
-    """Whether the best GAN sampler is above ``other`` by more than the spread."""
-    if not scores:
-        return f"- vs {other}: not run."
-
-    def std(values):
-        return float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
-
-    difference = float(np.mean(best_scores)) - float(np.mean(scores))
-    spread = std(best_scores) + std(scores)
-    if math.isnan(spread):
-        verdict = "cannot tell (fewer than 2 seeds on a side)"
-    elif difference > spread:
-        verdict = "above by more than the spread"
-    else:
-        verdict = "not above by more than the spread"
-    return (
-        f"- vs {other} {_mean_std(scores)} (n = {len(scores)}): "
-        f"difference {difference:+.1f} points; {verdict} (spread = sum "
-        "of the two standard deviations)."
-    )
+def _paired_table(by_method: dict[str, list[dict]]) -> str:
+    """Every method minus each reference baseline, paired by seed."""
+    references = _reference_methods(by_method)
+    if not references:
+        return ""
+    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
+    rows = []
+    for method in by_method:
+        cells = []
+        for reference in references.values():
+            paired = None
+            if method != reference:
+                paired = PairedDifference.of(by_seed[method], by_seed[reference])
+            cells.append("—" if paired is None else str(paired))
+        rows.append([method, *cells])
+    header = ["method", *(f"− {label} ({m})" for label, m in references.items())]
+    return _table(header, rows)
 
 
 # --------------------------------------------------------------------------
@@ -768,8 +846,20 @@ def _dataset_section(section: _DatasetSection) -> list[str]:
 
 
 def _headline_section(section: _DatasetSection) -> list[str]:
-    headline = _headline(section.by_method) if section.published else ""
-    return ["### Headline", "", headline, ""] if headline else []
+    headline = _headline(section.by_method)
+    paired = _paired_table(section.by_method)
+    out = ["### Headline", "", headline, ""] if headline else []
+    if paired:
+        out += [
+            "SmallCNN balanced accuracy of each method minus a baseline's, in "
+            "points, paired by seed (same imbalanced subset, test set and "
+            "initialisation): mean [95% t-interval]. An interval that contains "
+            '0 is "no difference".',
+            "",
+            paired,
+            "",
+        ]
+    return out
 
 
 def _smallcnn_section(section: _DatasetSection) -> list[str]:

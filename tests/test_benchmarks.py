@@ -204,7 +204,57 @@ def test_report_published_rows_and_lossy_label(finished_run, tmp_path):
     assert "published: DeepSMOTE paper, GAMO, ResNet-18" in report
     assert "*83.03*" in report and "*73.05*" in report
     assert "## cifar10_jpeg-x (lossy JPEG copy)" in report
-    assert "Best GAN sampler" not in report  # no GAN cell in the Fashion group
+    fashion = report[report.index("## fashion_mnist-gamo") : report.index("## cifar")]
+    assert "Best GAN sampler" not in fashion  # no GAN cell in the Fashion group
+    assert "Best oversampler: **SMOTE**" in fashion
+
+
+def _seed_cells(method, scores):
+    return [
+        {
+            "seed": seed,
+            "is_gan": method.endswith("Sampler"),
+            "downstream": {"SmallCNN": {"balanced_accuracy": score / 100}},
+        }
+        for seed, score in enumerate(scores)
+    ]
+
+
+def test_paired_difference_interval_and_verdict():
+    a = {0: 80.0, 1: 82.0, 2: 81.0, 3: 79.0}
+    b = {0: 78.0, 1: 80.5, 2: 79.0, 3: 77.5, 9: 10.0}  # seed 9 has no pair
+    paired = _report.PairedDifference.of(a, b)
+    differences = np.array([2.0, 1.5, 2.0, 1.5])
+    assert paired.n == 4 and paired.mean == pytest.approx(differences.mean())
+    half = 3.182446 * differences.std(ddof=1) / 2  # t(0.975, 3) * s / sqrt(4)
+    assert paired.low == pytest.approx(1.75 - half, abs=1e-5)
+    assert paired.high == pytest.approx(1.75 + half, abs=1e-5)
+    assert paired.verdict == "above"
+    noisy = _report.PairedDifference.of({0: 80.0, 1: 70.0}, {0: 75.0, 1: 76.0})
+    assert noisy.verdict == "no difference" and noisy.low < 0 < noisy.high
+    assert _report.PairedDifference.of({0: 1.0}, {0: 2.0}).verdict.startswith("one")
+    assert _report.PairedDifference.of({0: 1.0}, {1: 2.0}) is None
+
+
+def test_headline_names_the_best_of_each_kind_with_paired_intervals():
+    by_method = {
+        "none": _seed_cells("none", [70, 72, 71]),
+        "class_weight": _seed_cells("class_weight", [75, 76, 74]),
+        "logit_adjustment": _seed_cells("logit_adjustment", [78, 79, 77]),
+        "SMOTE": _seed_cells("SMOTE", [74, 77, 73]),
+        "BAGANSampler": _seed_cells("BAGANSampler", [76, 78, 76]),
+    }
+    headline = _report._headline(by_method)
+    assert "Best method overall: **logit_adjustment**" in headline
+    assert "Best oversampler: **BAGANSampler**" in headline
+    assert "Best loss-side baseline: **logit_adjustment**" in headline
+    assert "BAGANSampler − logit_adjustment, paired by seed: -1.3" in headline
+    table = _report._paired_table(by_method)
+    header = table.splitlines()[0]
+    assert "− no resampling (none)" in header and "− class weights" in header
+    assert "− best loss-side (logit_adjustment)" in header
+    bagan = next(line for line in table.splitlines() if line.startswith("| BAGAN"))
+    assert "+5.7 [" in bagan and "(above, n = 3)" in bagan
 
 
 def test_joblib_two_jobs_match_one_job(finished_run, tmp_path):
@@ -595,3 +645,35 @@ def test_reconstruction_separability_tells_faithful_from_shifted_generators():
     assert set(faithful) == set(shifted) == {"0", "1", "2"}
     assert max(faithful.values()) < 0.6
     assert min(shifted.values()) > 0.9
+
+
+def test_loss_side_methods_and_cnn_params_reach_smallcnn(tmp_path):
+    experiment = dataclasses.replace(
+        TINY,
+        methods=("none", "logit_adjustment", "drw"),
+        cnn_params={"n_steps": 6, "lr_schedule": "cosine"},
+    )
+    cells = run.plan_cells(
+        configs.Config(name="tiny", experiments=(experiment,)), torch_threads=1
+    )
+    results = {r["method"]: r for r in run.run_cells(cells, tmp_path)}
+    for method, result in results.items():
+        assert result["status"] == "ok", result
+        assert result["downstream"]["SmallCNN"]["n_steps"] == 6
+        assert result["settings"]["cnn_params"] == experiment.cnn_params
+        assert result["cost"]["fit_seconds"] is None  # nothing is resampled
+        assert result["resampled_counts"] == result["train_counts"], method
+    # The same SmallCNN seed and steps: only the loss differs.
+    scores = {
+        m: r["downstream"]["SmallCNN"]["balanced_accuracy"] for m, r in results.items()
+    }
+    assert len(set(scores.values())) > 1
+
+
+def test_cells_without_cnn_params_keep_their_settings_hash():
+    (cell,) = _cells(methods=("none",))
+    assert "cnn_params" not in cell.settings()
+    with_params = dataclasses.replace(cell.experiment, cnn_params={"n_steps": 5})
+    changed = dataclasses.replace(cell, experiment=with_params)
+    assert changed.settings()["cnn_params"] == {"n_steps": 5}
+    assert changed.settings_hash() != cell.settings_hash()

@@ -277,6 +277,7 @@ def main(argv=None) -> None:
                     data,
                     seed=seed,
                     epochs=args.cnn_epochs,
+                    cnn_params={},
                     class_weight=None,
                     cheap_max_iter=100,
                 )
