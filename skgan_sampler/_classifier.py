@@ -269,7 +269,7 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         "deferred_reweighting": [Interval(Real, 0, 1, closed="both"), None],
         "effective_number_beta": [Interval(Real, 0, 1, closed="left")],
         "augment": [StrOptions(AUGMENTATIONS), None],
-        "max_shift": [Interval(Integral, 1, None, closed="left")],
+        "max_shift": [Interval(Integral, 0, None, closed="left")],
         "device": DEVICE_CONSTRAINTS,
         "random_state": ["random_state"],
         "verbose": ["verbose"],

@@ -189,6 +189,19 @@ def test_random_shift_moves_each_image_by_at_most_max_shift():
     assert len(set(zip(rows.tolist(), columns.tolist(), strict=True))) > 10
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_zero_shift_and_no_flip_are_the_identity(dtype):
+    images = torch.randn(6, 2, 5, 7, dtype=dtype)
+    shifted = random_shift(images, 0)
+    assert shifted.dtype == dtype and torch.equal(shifted, images)
+    mirrored = images.flip(-1)
+    torch.manual_seed(0)
+    flipped = random_flip(images)
+    assert flipped.dtype == dtype and flipped.shape == images.shape
+    for image, original, mirror in zip(flipped, images, mirrored, strict=True):
+        assert torch.equal(image, original) or torch.equal(image, mirror)
+
+
 def test_random_shift_pads_with_zeros_and_keeps_channels():
     images = torch.arange(2 * 3 * 4 * 5, dtype=torch.float32).reshape(2, 3, 4, 5) + 1
     torch.manual_seed(1)
