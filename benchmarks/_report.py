@@ -426,10 +426,18 @@ class PairedDifference:
 
 
 def _best(by_seed: dict[str, dict[int, float]], methods) -> str | None:
-    """The method of ``methods`` with the highest mean score, if any ran."""
+    """The method of ``methods`` with the highest mean score, if any ran.
+
+    Only methods run with the most seeds compete: a one-seed mean is not
+    comparable with a five-seed one.
+    """
     ran = [m for m in methods if by_seed.get(m)]
+    if not ran:
+        return None
+    most = max(len(by_seed[m]) for m in ran)
     return max(
-        ran, key=lambda m: float(np.mean(list(by_seed[m].values()))), default=None
+        (m for m in ran if len(by_seed[m]) == most),
+        key=lambda m: float(np.mean(list(by_seed[m].values()))),
     )
 
 
@@ -443,8 +451,13 @@ def _reference_methods(by_method: dict[str, list[dict]]) -> dict[str, str]:
     return {label: m for label, m in references.items() if by_seed.get(m)}
 
 
-def _headline(by_method: dict[str, list[dict]]) -> str:
-    """The best method overall, the best oversampler and loss-side baseline."""
+def _headline(by_method: dict[str, list[dict]], with_target: bool = False) -> str:
+    """The best method overall, the best oversampler and loss-side baseline.
+
+    Among the methods run with the most seeds. ``with_target`` adds the
+    package's target for the best GAN sampler (set for Fashion-MNIST
+    ``[4000, ..., 40]``, where the target was set).
+    """
     by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
     oversamplers = [m for m in by_method if m != "none" and m not in LOSS_SIDE_METHODS]
     best = {
@@ -467,7 +480,7 @@ def _headline(by_method: dict[str, list[dict]]) -> str:
                 f"- {oversampler} − {loss_side}, paired by seed: {paired} points."
             )
     gan = [m for m in oversamplers if by_method[m][0]["is_gan"] and by_seed.get(m)]
-    if gan:
+    if gan and with_target:
         best_gan = _best(by_seed, gan)
         mean = float(np.mean(list(by_seed[best_gan].values())))
         target = "met" if mean >= HEADLINE_TARGET else "not met"
@@ -846,7 +859,7 @@ def _dataset_section(section: _DatasetSection) -> list[str]:
 
 
 def _headline_section(section: _DatasetSection) -> list[str]:
-    headline = _headline(section.by_method)
+    headline = _headline(section.by_method, with_target=section.published)
     paired = _paired_table(section.by_method)
     out = ["### Headline", "", headline, ""] if headline else []
     if paired:

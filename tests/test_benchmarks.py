@@ -244,11 +244,14 @@ def test_headline_names_the_best_of_each_kind_with_paired_intervals():
         "SMOTE": _seed_cells("SMOTE", [74, 77, 73]),
         "BAGANSampler": _seed_cells("BAGANSampler", [76, 78, 76]),
     }
-    headline = _report._headline(by_method)
+    by_method["ADASYN"] = _seed_cells("ADASYN", [90])  # one seed: not comparable
+    headline = _report._headline(by_method, with_target=True)
     assert "Best method overall: **logit_adjustment**" in headline
     assert "Best oversampler: **BAGANSampler**" in headline
     assert "Best loss-side baseline: **logit_adjustment**" in headline
     assert "BAGANSampler − logit_adjustment, paired by seed: -1.3" in headline
+    assert "Best GAN sampler: BAGANSampler 76.7" in headline
+    assert "Best GAN sampler" not in _report._headline(by_method)
     table = _report._paired_table(by_method)
     header = table.splitlines()[0]
     assert "− no resampling (none)" in header and "− class weights" in header
