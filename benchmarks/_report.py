@@ -770,10 +770,11 @@ def _introduction(
     return out + [
         "",
         "Scores are percentages on the held-out test set; largest / smallest "
-        "class = the classes with the most / fewest *training* samples. The "
-        "seed-to-seed spread of balanced accuracy is about ±1.5 points on "
-        "Fashion-MNIST, so differences under 2 points between single seeds "
-        "mean nothing. Rows in *italics marked published* are figures from the "
+        "class = the classes with the most / fewest *training* samples. "
+        "Differences between single seeds mean little: compare methods by "
+        "the paired intervals under each headline (mean ± standard deviation "
+        "elsewhere is over the seeds in the n column). Rows in *italics "
+        "marked published* are figures from the "
         "papers and reports the package follows (other networks, other runs), "
         "shown for orientation, not measured here.",
     ]
