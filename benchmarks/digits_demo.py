@@ -143,7 +143,8 @@ def save_sample_grid(fitted_samplers: dict, classes, path: Path, n_per_class: in
         "(GAMOSampler has no generator for it).",
         fontsize=8,
     )
-    figure.tight_layout()
+    # Room for the four lines of the title above the first panel's own title.
+    figure.tight_layout(rect=(0, 0, 1, 1 - 0.6 / figure.get_figheight()))
     figure.savefig(path, dpi=120)
     plt.close(figure)
 
