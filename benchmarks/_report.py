@@ -441,9 +441,8 @@ def _best(by_seed: dict[str, dict[int, float]], methods) -> str | None:
     )
 
 
-def _reference_methods(by_method: dict[str, list[dict]]) -> dict[str, str]:
+def _reference_methods(by_seed: dict[str, dict[int, float]]) -> dict[str, str]:
     """The baselines every method is compared with, by their report label."""
-    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
     references = {"no resampling": "none", "class weights": "class_weight"}
     best_loss_side = _best(by_seed, LOSS_SIDE_METHODS)
     if best_loss_side not in (None, "class_weight"):
@@ -493,10 +492,10 @@ def _headline(by_method: dict[str, list[dict]], with_target: bool = False) -> st
 
 def _paired_table(by_method: dict[str, list[dict]]) -> str:
     """Every method minus each reference baseline, paired by seed."""
-    references = _reference_methods(by_method)
+    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
+    references = _reference_methods(by_seed)
     if not references:
         return ""
-    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
     rows = []
     for method in by_method:
         cells = []
