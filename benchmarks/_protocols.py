@@ -3,11 +3,15 @@
 A cell draws the imbalanced training set of its seed, resamples it with its
 method while measuring wall time and peak memory (cost), trains SmallCNN and a
 cheap scikit-learn model on the result and scores them on the held-out test set
-(protocol (a)). For a GAN sampler it also generates ``n_generated_per_class``
-samples per class, lets a reference SmallCNN trained on real balanced data
-label them (protocol (b), recognisability) and measures the per-class Fréchet
-distance between real test and generated samples in that reference's
-penultimate-layer features (protocol (c); *not* Inception FID).
+(protocol (a)); with the experiment's ``augment``, SmallCNN is trained a second
+time on the same set with that augmentation (the control of issue #31). For a
+GAN sampler it also generates ``n_generated_per_class`` samples per class (an
+imbalanced-learn oversampler: up to that many of its appended rows), lets a
+reference SmallCNN trained on real balanced data label them (protocol (b),
+recognisability), measures the per-class Fréchet distance between real test
+and generated samples in that reference's penultimate-layer features
+(protocol (c); *not* Inception FID) and computes the fidelity and diversity
+diagnostics of :mod:`skgan_sampler.diagnostics` (protocol (e)).
 
 Every function here runs inside a joblib or Dask worker: it takes and returns
 plain picklable values and writes no files (the caller stores the results).
@@ -35,11 +39,14 @@ from typing import Any
 
 import numpy as np
 from configs import (
+    AUGMENTED_SMALLCNN,
     DIGITS_TEST_PER_CLASS,
+    IMBLEARN_METHODS,
     LOSS_SIDE_METHODS,
     SAMPLER_VARIANTS,
     DatasetSpec,
     Experiment,
+    generates_samples,
     is_gan_method,
 )
 from sklearn.exceptions import ConvergenceWarning
@@ -57,6 +64,11 @@ from skgan_sampler.datasets import (
     make_bagan_gp_imbalance,
     make_imbalanced,
 )
+from skgan_sampler.diagnostics import (
+    classifier_two_sample_test,
+    nearest_real_distance,
+    per_class_diagnostics,
+)
 from skgan_sampler.metrics import imbalanced_scores
 from skgan_sampler.preprocessing import make_float_pipeline
 
@@ -66,7 +78,14 @@ FEATURE_EXTRACTOR = (
     "trained on real balanced training data; not Inception FID"
 )
 
-IMBLEARN_METHODS = ("RandomOverSampler", "SMOTE", "ADASYN", "BorderlineSMOTE")
+#: The two-sample test's classifier on pixels: L2-regularised so that it
+#: converges on 784 correlated pixels in seconds where the default
+#: (C = 1) runs 1000 iterations (about 40 s a class on two indistinguishable
+#: sets of Fashion-MNIST images), with the same verdicts on shifted and noisy
+#: copies.
+PIXEL_C2ST_CLASSIFIER = make_pipeline(
+    StandardScaler(), LogisticRegression(C=0.01, max_iter=1000)
+)
 
 # The test set is drawn with a fixed seed so that every seed of a dataset is
 # scored on the same images; the seeds vary the training draw and estimators.
@@ -122,7 +141,7 @@ class Cell:
                 self.method, self.dataset, self.seed, exp
             ),
         }
-        if is_gan_method(self.method):
+        if generates_samples(self.method):
             settings.update(
                 n_generated_per_class=exp.n_generated_per_class,
                 n_kept_per_class=exp.n_kept_per_class,
@@ -132,6 +151,16 @@ class Cell:
 
     def settings_hash(self) -> str:
         return _hash(self.settings())
+
+    def augmented_settings_hash(self) -> str | None:
+        """Hash of what the augmented SmallCNN's scores depend on, if it runs.
+
+        Separate from :meth:`settings_hash`, so that adding the augmentation
+        control to an experiment completes its finished cells instead of
+        recomputing them.
+        """
+        augment = self.experiment.augment
+        return None if augment is None else _hash([self.settings(), augment])
 
 
 def _hash(value: Any) -> str:
@@ -779,6 +808,94 @@ def frechet_per_class(
     }
 
 
+def appended_per_class(
+    X_fit: np.ndarray,
+    y_fit: np.ndarray,
+    n_real: int,
+    classes: np.ndarray,
+    n_per_class: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, list]:
+    """Up to ``n_per_class`` of the rows an oversampler appended, per class.
+
+    imbalanced-learn appends its synthetic rows after the ``n_real`` original
+    ones; a random subset of each class's (seeded) stands for its samples.
+    Classes it added no row to are returned as the third value.
+    """
+    X_new, y_new = np.asarray(X_fit)[n_real:], np.asarray(y_fit)[n_real:]
+    rng = np.random.default_rng(seed)
+    kept, missing = [], []
+    for label in classes:
+        rows = np.flatnonzero(y_new == label)
+        if len(rows) == 0:
+            missing.append(label.item())
+            continue
+        size = min(n_per_class, len(rows))
+        kept.append(np.sort(rng.choice(rows, size=size, replace=False)))
+    index = np.concatenate(kept) if kept else np.empty(0, dtype=int)
+    return X_new[index], y_new[index], missing
+
+
+def fidelity_diagnostics(
+    reference: dict[str, Any],
+    X_gen: np.ndarray,
+    y_gen: np.ndarray,
+    data: Bunch,
+    seed: int,
+) -> dict[str, Any]:
+    """Protocol (e): fidelity and diversity of the generated samples, per class.
+
+    :func:`skgan_sampler.diagnostics.per_class_diagnostics` against the real
+    test images of each class, in the reference's penultimate features
+    (precision, recall, density, coverage, the classifier two-sample test)
+    and in pixels (image statistics); plus the two-sample test on pixels and
+    the distance from each generated sample to its nearest real *training*
+    image of the class (copies of the few training images show here), beside
+    the same distance from each real test image, which sets the scale.
+    """
+    table = per_class_diagnostics(
+        data.X_test,
+        data.y_test,
+        X_gen,
+        y_gen,
+        features=functools.partial(
+            penultimate_features,
+            reference["classifier"],
+            image_shape=data.image_shape,
+        ),
+        image_shape=data.image_shape,
+        random_state=seed,
+    )
+    X_test = np.asarray(data.X_test, dtype=np.float64)
+    X_train = np.asarray(data.X_train, dtype=np.float64)
+    extra: dict[str, list[float]] = {
+        "c2st_pixels_accuracy": [],
+        "nearest_train_distance_median": [],
+        "test_nearest_train_distance_median": [],
+    }
+    for label in table["class"]:
+        generated = X_gen[y_gen == label]
+        real_test = X_test[data.y_test == label]
+        real_train = X_train[data.y_train == label]
+        accuracy, _ = classifier_two_sample_test(
+            real_test, generated, estimator=PIXEL_C2ST_CLASSIFIER, random_state=seed
+        )
+        extra["c2st_pixels_accuracy"].append(accuracy)
+        extra["nearest_train_distance_median"].append(
+            float(np.median(nearest_real_distance(real_train, generated)))
+        )
+        extra["test_nearest_train_distance_median"].append(
+            float(np.median(nearest_real_distance(real_train, real_test)))
+        )
+    return {
+        "per_class": {
+            **{name: np.asarray(values).tolist() for name, values in table.items()},
+            **extra,
+        },
+        "feature_extractor": FEATURE_EXTRACTOR,
+    }
+
+
 # --------------------------------------------------------------------------
 # Sample storage (figures)
 # --------------------------------------------------------------------------
@@ -814,12 +931,21 @@ def _keep_samples(
 # --------------------------------------------------------------------------
 
 
-def run_cell(cell: Cell, reference: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_cell(
+    cell: Cell,
+    reference: dict[str, Any] | None = None,
+    stored: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Compute one cell; return a JSON-ready dict (see ``benchmarks/README.md``).
 
     ``reference`` is the output of :func:`train_reference` for the cell's
-    (dataset, seed); a GAN cell without one trains its own (not cached).
-    Errors are not caught here (see :func:`run_cell_safely`).
+    (dataset, seed); a cell of a method that generates samples trains its own
+    without one (not cached). ``stored`` is the cell's finished result of the
+    same settings that lacks the augmented SmallCNN of the experiment's
+    ``augment`` (or has one of other settings): only that is computed and
+    added to it, on the training set drawn and resampled again (the same set
+    on the same machine; seeded). Errors are not caught here (see
+    :func:`run_cell_safely`).
     """
     started = time.perf_counter()
     _set_threads_and_log_start(cell)
@@ -833,27 +959,44 @@ def run_cell(cell: Cell, reference: dict[str, Any] | None = None) -> dict[str, A
         smallest_count=int(data.train_counts.min()),
     )
     X_fit, y_fit, cost = resample_with_cost(sampler, data.X_train, data.y_train)
-    result = {"status": "ok", **_describe_cell(cell, data, y_fit), "cost": cost}
-    result["downstream"] = downstream(
-        X_fit,
-        y_fit,
-        data,
-        seed=cell.seed,
-        epochs=exp.cnn_epochs,
-        cnn_params={**exp.cnn_params, **LOSS_SIDE_METHODS.get(cell.method, {})},
-        class_weight="balanced" if cell.method == "class_weight" else None,
-        cheap_max_iter=exp.cheap_max_iter,
-    )
-    if is_gan_method(cell.method):
-        if reference is None:
-            reference = train_reference(
-                exp, cell.seed, cell.torch_threads, cell.n_parallel, cell.data_home
-            )
-        result.update(_score_generated_samples(cell, sampler, data, reference))
+    cnn_params = {**exp.cnn_params, **LOSS_SIDE_METHODS.get(cell.method, {})}
+    if stored is None:
+        result = {"status": "ok", **_describe_cell(cell, data, y_fit), "cost": cost}
+        result["downstream"] = downstream(
+            X_fit,
+            y_fit,
+            data,
+            seed=cell.seed,
+            epochs=exp.cnn_epochs,
+            cnn_params=cnn_params,
+            class_weight="balanced" if cell.method == "class_weight" else None,
+            cheap_max_iter=exp.cheap_max_iter,
+        )
+        result.update(
+            _score_added_samples(cell, sampler, data, X_fit, y_fit, reference)
+        )
+        result["environment"] = environment()
     else:
-        result.update(_keep_appended_samples(cell, sampler, data, X_fit, y_fit))
-    result["environment"] = environment()
-    result["cell_seconds"] = time.perf_counter() - started
+        result = {**stored, "downstream": dict(stored["downstream"])}
+    if exp.augment is not None:
+        result["downstream"][AUGMENTED_SMALLCNN] = {
+            **_smallcnn_scores(
+                X_fit,
+                y_fit,
+                data,
+                seed=cell.seed,
+                epochs=exp.cnn_epochs,
+                cnn_params={**cnn_params, "augment": exp.augment},
+            ),
+            "augment": exp.augment,
+            "settings_hash": cell.augmented_settings_hash(),
+            "cpu": _cpu_model(),
+        }
+    result["cell_seconds"] = (
+        (0.0 if stored is None else stored["cell_seconds"])
+        + time.perf_counter()
+        - started
+    )
     result["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     return result
 
@@ -928,57 +1071,66 @@ def _describe_cell(cell: Cell, data: Bunch, y_fit: np.ndarray) -> dict[str, Any]
     }
 
 
-def _score_generated_samples(
-    cell: Cell, sampler: Any, data: Bunch, reference: dict[str, Any]
+def _score_added_samples(
+    cell: Cell,
+    sampler: Any,
+    data: Bunch,
+    X_fit: np.ndarray,
+    y_fit: np.ndarray,
+    reference: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """Protocols (b) and (c) on the samples a GAN sampler generates per class."""
+    """Protocols (b), (c) and (e) on the samples a method adds, per class.
+
+    A GAN sampler generates ``n_generated_per_class`` of every class; an
+    imbalanced-learn oversampler's appended rows are subsampled to that many
+    (it adds none to the largest class). No resampling and the loss-side
+    methods add nothing: every score is None.
+    """
     exp = cell.experiment
-    X_gen, y_gen, missing = generate_per_class(
-        sampler, data.classes, exp.n_generated_per_class, cell.seed
+    scores: dict[str, Any] = dict.fromkeys(
+        ("recognisability", "frechet", "diagnostics", "generated_classes")
     )
-    scores = {"recognisability": None, "frechet": None}
+    scores.update(samples={}, missing_classes=None)
+    if not generates_samples(cell.method):
+        return scores
+    if is_gan_method(cell.method):
+        X_gen, y_gen, missing = generate_per_class(
+            sampler, data.classes, exp.n_generated_per_class, cell.seed
+        )
+    else:
+        X_gen, y_gen, missing = appended_per_class(
+            X_fit,
+            y_fit,
+            len(data.y_train),
+            data.classes,
+            exp.n_generated_per_class,
+            cell.seed,
+        )
     if len(y_gen):
-        X_gen = np.asarray(X_gen).reshape(len(y_gen), -1)
+        if reference is None:
+            reference = train_reference(
+                exp, cell.seed, cell.torch_threads, cell.n_parallel, cell.data_home
+            )
+        X_gen = np.asarray(X_gen, dtype=np.float64).reshape(len(y_gen), -1)
         scores["recognisability"] = recognisability(reference, X_gen, y_gen, data)
         scores["frechet"] = frechet_per_class(reference, X_gen, y_gen, data)
-    return {
-        **scores,
-        "samples": _keep_samples(
+        scores["diagnostics"] = fidelity_diagnostics(
+            reference, X_gen, y_gen, data, cell.seed
+        )
+    scores.update(
+        samples=_keep_samples(
             X_gen, y_gen, exp.n_kept_per_class, data.image_shape is not None
         ),
-        "generated_classes": sorted(np.unique(y_gen).tolist()),
-        "missing_classes": missing,
-    }
-
-
-def _keep_appended_samples(
-    cell: Cell, sampler: Any, data: Bunch, X_fit: np.ndarray, y_fit: np.ndarray
-) -> dict[str, Any]:
-    """The sample-grid rows of a method that generates nothing itself.
-
-    imbalanced-learn appends its synthetic rows after the originals; they
-    are shown beside the GANs' samples. No resampling has none.
-    """
-    samples = {}
-    if sampler is not None:
-        n_real = len(data.y_train)
-        samples = _keep_samples(
-            np.asarray(X_fit)[n_real:],
-            np.asarray(y_fit)[n_real:],
-            cell.experiment.n_kept_per_class,
-            data.image_shape is not None,
-        )
-    return {
-        "recognisability": None,
-        "frechet": None,
-        "samples": samples,
-        "generated_classes": None,
-        "missing_classes": None,
-    }
+        generated_classes=sorted(np.unique(y_gen).tolist()),
+        missing_classes=missing,
+    )
+    return scores
 
 
 def run_cell_safely(
-    cell: Cell, reference: dict[str, Any] | None = None
+    cell: Cell,
+    reference: dict[str, Any] | None = None,
+    stored: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """:func:`run_cell`, turning an exception into an error record.
 
@@ -987,7 +1139,7 @@ def run_cell_safely(
     retried on the next run.
     """
     try:
-        return run_cell(cell, reference)
+        return run_cell(cell, reference, stored)
     except Exception as exc:  # noqa: BLE001 - reported, never swallowed
         return {
             "status": "error",

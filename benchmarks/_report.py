@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from _protocols import decode_samples
-from configs import LOSS_SIDE_METHODS, available_methods
+from configs import AUGMENTED_SMALLCNN, LOSS_SIDE_METHODS, available_methods
 from scipy import stats
 
 # --------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def _recall_table(by_method: dict[str, list[dict]], classes: list) -> str:
     return _table(header, rows)
 
 
-def _recognisability_table(gan: dict[str, list[dict]], published: bool) -> str:
+def _recognisability_table(scored: dict[str, list[dict]], published: bool) -> str:
     header = [
         "method",
         "n",
@@ -246,7 +246,7 @@ def _recognisability_table(gan: dict[str, list[dict]], published: bool) -> str:
         "reference test bal. acc.",
     ]
     rows = []
-    for method, cells in gan.items():
+    for method, cells in scored.items():
         generated = {len(cell["generated_classes"] or []) for cell in cells}
         missing = sorted({m for cell in cells for m in cell["missing_classes"] or []})
         rows.append(
@@ -281,7 +281,7 @@ def _recognisability_table(gan: dict[str, list[dict]], published: bool) -> str:
     return _table(header, rows)
 
 
-def _frechet_table(gan: dict[str, list[dict]], classes: list) -> str:
+def _frechet_table(scored: dict[str, list[dict]], classes: list) -> str:
     header = ["method", "n", "mean over classes"] + [str(c) for c in classes]
     rows = [
         [method, str(len(cells)), _mean_std(_values(cells, "frechet", "mean"))]
@@ -289,7 +289,7 @@ def _frechet_table(gan: dict[str, list[dict]], classes: list) -> str:
             _mean_std(_values(cells, "frechet", "per_class", str(c)), digits=1)
             for c in classes
         ]
-        for method, cells in gan.items()
+        for method, cells in scored.items()
     ]
     return _table(header, rows)
 
@@ -368,14 +368,36 @@ def _cost_row(cells: list[dict], smote: list[float] | None, gpu: bool) -> list[s
     return row + [_mean_std(_values(cells, "cell_seconds"), digits=0)]
 
 
-def _scores_by_seed(cells: list[dict]) -> dict[int, float]:
-    """SmallCNN balanced accuracy (points) of each seed's cell."""
+def _scores_by_seed(cells: list[dict], model: str = "SmallCNN") -> dict[int, float]:
+    """``model``'s balanced accuracy (points) of each seed's cell."""
     return {
         cell["seed"]: 100 * value
         for cell in cells
-        if (value := _get(cell, "downstream", "SmallCNN", "balanced_accuracy"))
-        is not None
+        if (value := _get(cell, "downstream", model, "balanced_accuracy")) is not None
     }
+
+
+#: The suffix of a pipeline whose SmallCNN trained on augmented images.
+AUGMENT_SUFFIX = " + augment"
+
+
+def _pipeline_scores(by_method: dict[str, list[dict]]) -> dict[str, dict[int, float]]:
+    """SmallCNN balanced accuracy per seed of every pipeline.
+
+    Each method with plain SmallCNN, and "<method> + augment" where its cells
+    also trained SmallCNN on augmented images (issue #31's control).
+    """
+    pipelines = {}
+    for method, cells in by_method.items():
+        pipelines[method] = _scores_by_seed(cells)
+        augmented = _scores_by_seed(cells, AUGMENTED_SMALLCNN)
+        if augmented:
+            pipelines[method + AUGMENT_SUFFIX] = augmented
+    return pipelines
+
+
+def _method_of(pipeline: str) -> str:
+    return pipeline.removesuffix(AUGMENT_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -441,71 +463,186 @@ def _best(by_seed: dict[str, dict[int, float]], methods) -> str | None:
     )
 
 
-def _reference_methods(by_seed: dict[str, dict[int, float]]) -> dict[str, str]:
-    """The baselines every method is compared with, by their report label."""
+def _reference_methods(
+    by_seed: dict[str, dict[int, float]], is_gan: dict[str, bool]
+) -> dict[str, str]:
+    """The baselines every pipeline is compared with, by their report label."""
     references = {"no resampling": "none", "class weights": "class_weight"}
-    best_loss_side = _best(by_seed, LOSS_SIDE_METHODS)
+    best_loss_side = _best(
+        by_seed, [p for p in by_seed if _method_of(p) in LOSS_SIDE_METHODS]
+    )
     if best_loss_side not in (None, "class_weight"):
         references["best loss-side"] = best_loss_side
+    best_without_gan = _best(by_seed, [p for p in by_seed if not is_gan[p]])
+    if best_without_gan not in references.values():
+        references["best without a GAN"] = best_without_gan
     return {label: m for label, m in references.items() if by_seed.get(m)}
 
 
-def _headline(by_method: dict[str, list[dict]], with_target: bool = False) -> str:
-    """The best method overall, the best oversampler and loss-side baseline.
+def _is_gan_pipeline(by_method: dict[str, list[dict]], by_seed) -> dict[str, bool]:
+    return {p: by_method[_method_of(p)][0]["is_gan"] for p in by_seed}
 
-    Among the methods run with the most seeds. ``with_target`` adds the
-    package's target for the best GAN sampler (set for Fashion-MNIST
-    ``[4000, ..., 40]``, where the target was set).
+
+def _headline(by_method: dict[str, list[dict]], with_target: bool = False) -> str:
+    """The best pipeline overall, without a GAN, with a GAN, and the best
+    oversampler and loss-side baseline, with the paired differences that
+    decide whether a GAN sampler pays off.
+
+    Pipelines are the methods with plain SmallCNN and, where the cells have
+    it, with augmented SmallCNN; only those run with the most seeds compete.
+    ``with_target`` adds the package's target for the best GAN sampler (set
+    for Fashion-MNIST ``[4000, ..., 40]``, where the target was set).
     """
-    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
-    oversamplers = [m for m in by_method if m != "none" and m not in LOSS_SIDE_METHODS]
+    by_seed = _pipeline_scores(by_method)
+    is_gan = _is_gan_pipeline(by_method, by_seed)
     best = {
-        "method overall": _best(by_seed, list(by_method)),
-        "oversampler": _best(by_seed, oversamplers),
-        "loss-side baseline": _best(by_seed, LOSS_SIDE_METHODS),
+        "pipeline overall": _best(by_seed, list(by_seed)),
+        "pipeline without a GAN": _best(by_seed, [p for p in by_seed if not is_gan[p]]),
+        "pipeline with a GAN sampler": _best(
+            by_seed, [p for p in by_seed if is_gan[p]]
+        ),
+        "oversampler": _best(
+            by_seed,
+            [
+                p
+                for p in by_seed
+                if _method_of(p) != "none" and _method_of(p) not in LOSS_SIDE_METHODS
+            ],
+        ),
+        "loss-side baseline": _best(
+            by_seed, [p for p in by_seed if _method_of(p) in LOSS_SIDE_METHODS]
+        ),
     }
     lines = []
-    for label, method in best.items():
-        if method is not None:
-            scores = list(by_seed[method].values())
+    for label, pipeline in best.items():
+        if pipeline is not None:
+            scores = list(by_seed[pipeline].values())
             lines.append(
-                f"- Best {label}: **{method}** {_mean_std(scores)} (n = {len(scores)})."
+                f"- Best {label}: **{pipeline}** {_mean_std(scores)} "
+                f"(n = {len(scores)})."
             )
-    oversampler, loss_side = best["oversampler"], best["loss-side baseline"]
-    if oversampler and loss_side:
-        paired = PairedDifference.of(by_seed[oversampler], by_seed[loss_side])
-        if paired is not None:
-            lines.append(
-                f"- {oversampler} − {loss_side}, paired by seed: {paired} points."
-            )
-    gan = [m for m in oversamplers if by_method[m][0]["is_gan"] and by_seed.get(m)]
-    if gan and with_target:
-        best_gan = _best(by_seed, gan)
+    compared = set()
+    for a, b in (
+        ("pipeline with a GAN sampler", "pipeline without a GAN"),
+        ("oversampler", "loss-side baseline"),
+    ):
+        pair = (best[a], best[b])
+        if best[a] and best[b] and best[a] != best[b] and pair not in compared:
+            compared.add(pair)
+            paired = PairedDifference.of(by_seed[best[a]], by_seed[best[b]])
+            if paired is not None:
+                lines.append(
+                    f"- {best[a]} − {best[b]}, paired by seed: {paired} points."
+                )
+    best_gan = best["pipeline with a GAN sampler"]
+    if best_gan and with_target:
         mean = float(np.mean(list(by_seed[best_gan].values())))
         target = "met" if mean >= HEADLINE_TARGET else "not met"
         lines.append(
-            f"- Best GAN sampler: {best_gan} {mean:.1f}; the package's target "
+            f"- Best GAN pipeline: {best_gan} {mean:.1f}; the package's target "
             f"≥ {HEADLINE_TARGET:.0f}: {target}."
         )
     return "\n".join(lines)
 
 
 def _paired_table(by_method: dict[str, list[dict]]) -> str:
-    """Every method minus each reference baseline, paired by seed."""
-    by_seed = {method: _scores_by_seed(cells) for method, cells in by_method.items()}
-    references = _reference_methods(by_seed)
+    """Every pipeline minus each reference baseline, paired by seed."""
+    by_seed = _pipeline_scores(by_method)
+    references = _reference_methods(by_seed, _is_gan_pipeline(by_method, by_seed))
     if not references:
         return ""
     rows = []
-    for method in by_method:
+    for pipeline in sorted(by_seed, key=lambda p: p.endswith(AUGMENT_SUFFIX)):
         cells = []
         for reference in references.values():
             paired = None
-            if method != reference:
-                paired = PairedDifference.of(by_seed[method], by_seed[reference])
+            if pipeline != reference:
+                paired = PairedDifference.of(by_seed[pipeline], by_seed[reference])
             cells.append("—" if paired is None else str(paired))
-        rows.append([method, *cells])
-    header = ["method", *(f"− {label} ({m})" for label, m in references.items())]
+        rows.append([pipeline, *cells])
+    header = ["pipeline", *(f"− {label} ({m})" for label, m in references.items())]
+    return _table(header, rows)
+
+
+def _augmentation_table(by_method: dict[str, list[dict]]) -> str:
+    """Each method with augmented minus plain SmallCNN, paired by seed."""
+    rows = []
+    for method, cells in by_method.items():
+        plain = _scores_by_seed(cells)
+        augmented = _scores_by_seed(cells, AUGMENTED_SMALLCNN)
+        paired = PairedDifference.of(augmented, plain)
+        if paired is None:
+            continue
+        rows.append(
+            [
+                method,
+                _mean_std(list(plain.values())),
+                _mean_std(list(augmented.values())),
+                str(paired),
+            ]
+        )
+    if not rows:
+        return ""
+    header = ["method", "plain SmallCNN", "augmented SmallCNN", "augmented − plain"]
+    return _table(header, rows)
+
+
+#: Protocol (e)'s columns: label, then the key of the cell's per-class table
+#: and the key it is divided by (None: shown as it is). The image statistics
+#: exist for images only.
+DIAGNOSTIC_COLUMNS: tuple[tuple[str, str, str | None], ...] = (
+    ("precision", "precision", None),
+    ("recall", "recall", None),
+    ("density", "density", None),
+    ("coverage", "coverage", None),
+    ("C2ST features", "c2st_accuracy", None),
+    ("C2ST pixels", "c2st_pixels_accuracy", None),
+    ("sharpness gen./real", "generated_gradient_energy", "real_gradient_energy"),
+    ("brightness gen./real", "generated_brightness", "real_brightness"),
+    (
+        "nearest-train distance gen./test",
+        "nearest_train_distance_median",
+        "test_nearest_train_distance_median",
+    ),
+)
+
+
+def _diagnostic_values(cell: dict, label: str, classes: list | None) -> float | None:
+    """A cell's protocol (e) value of one column, averaged over ``classes``
+    (None: every generated class); None if the cell has none of them."""
+    table = _get(cell, "diagnostics", "per_class")
+    _, key, divisor = next(
+        column for column in DIAGNOSTIC_COLUMNS if column[0] == label
+    )
+    if table is None or key not in table or (divisor and divisor not in table):
+        return None
+    rows = [i for i, c in enumerate(table["class"]) if classes is None or c in classes]
+    if not rows:
+        return None
+    values = np.asarray(table[key], dtype=float)[rows]
+    if divisor:
+        values = values / np.asarray(table[divisor], dtype=float)[rows]
+    return float(values.mean())
+
+
+def _diagnostics_table(scored: dict[str, list[dict]], classes: list | None) -> str:
+    header = ["method", "n", *(label for label, _, _ in DIAGNOSTIC_COLUMNS)]
+    rows = []
+    for method, cells in scored.items():
+        rows.append(
+            [method, str(len(cells))]
+            + [
+                _mean_std(
+                    [
+                        v
+                        for cell in cells
+                        if (v := _diagnostic_values(cell, label, classes)) is not None
+                    ],
+                    digits=2,
+                )
+                for label, _, _ in DIAGNOSTIC_COLUMNS
+            ]
+        )
     return _table(header, rows)
 
 
@@ -626,9 +763,9 @@ def _mosaic(
     return mosaic
 
 
-def _confusion_figure(gan, classes, title, path: Path) -> bool:
+def _confusion_figure(scored, classes, title, path: Path) -> bool:
     matrices = {}
-    for method, cells in gan.items():
+    for method, cells in scored.items():
         stack = [
             np.asarray(cell["recognisability"]["confusion_matrix"], dtype=float)
             for cell in cells
@@ -683,6 +820,7 @@ def _write_csv(cells: list[dict], path: Path) -> None:
         "recognisability_accuracy",
         "recognisability_macro_f1",
         "frechet_mean",
+        *(f"diagnostics_{label}" for label, _, _ in DIAGNOSTIC_COLUMNS),
         "settings_hash",
     ]
     with open(path, "w", newline="") as handle:
@@ -707,6 +845,12 @@ def _write_csv(cells: list[dict], path: Path) -> None:
                             cell, "recognisability", "macro_f1"
                         ),
                         "frechet_mean": _get(cell, "frechet", "mean"),
+                        **{
+                            f"diagnostics_{label}": _diagnostic_values(
+                                cell, label, None
+                            )
+                            for label, _, _ in DIAGNOSTIC_COLUMNS
+                        },
                         "settings_hash": cell["settings_hash"],
                     }
                 )
@@ -824,8 +968,18 @@ class _DatasetSection:
         return self.cells[0]
 
     @property
-    def gan(self) -> dict[str, list[dict]]:
-        return {m: c for m, c in self.by_method.items() if c[0]["is_gan"]}
+    def scored(self) -> dict[str, list[dict]]:
+        """The methods whose added samples protocols (b), (c) and (e) scored."""
+        return {
+            m: [cell for cell in cells if cell.get("recognisability")]
+            for m, cells in self.by_method.items()
+            if any(cell.get("recognisability") for cell in cells)
+        }
+
+    @property
+    def augmented(self) -> bool:
+        """Whether any cell trained SmallCNN on augmented images too."""
+        return any(AUGMENTED_SMALLCNN in cell["downstream"] for cell in self.cells)
 
     @property
     def classes(self) -> list:
@@ -850,10 +1004,14 @@ def _dataset_section(section: _DatasetSection) -> list[str]:
     out = ["", f"## {section.title}", "", section.first["dataset_description"], ""]
     out += _headline_section(section)
     out += _smallcnn_section(section)
+    if section.augmented:
+        out += _augmentation_section(section)
     out += _cheap_model_section(section)
-    if section.gan:
+    if section.scored:
         out += _recognisability_section(section)
         out += _frechet_section(section)
+    if any(_get(c, "diagnostics") for cells in section.scored.values() for c in cells):
+        out += _diagnostics_section(section)
     out += _cost_section(section)
     return out + _samples_section(section)
 
@@ -864,10 +1022,11 @@ def _headline_section(section: _DatasetSection) -> list[str]:
     out = ["### Headline", "", headline, ""] if headline else []
     if paired:
         out += [
-            "SmallCNN balanced accuracy of each method minus a baseline's, in "
+            "SmallCNN balanced accuracy of each pipeline minus a baseline's, in "
             "points, paired by seed (same imbalanced subset, test set and "
             "initialisation): mean [95% t-interval]. An interval that contains "
-            '0 is "no difference".',
+            '0 is "no difference". "+ augment": SmallCNN trained on randomly '
+            "shifted (and, where it keeps the label, flipped) images.",
             "",
             paired,
             "",
@@ -902,6 +1061,66 @@ def _smallcnn_section(section: _DatasetSection) -> list[str]:
     ]
 
 
+def _augmentation_section(section: _DatasetSection) -> list[str]:
+    """The augmentation control (issue #31): scores and on - off, paired."""
+    augment = sorted(
+        {
+            cell["downstream"][AUGMENTED_SMALLCNN]["augment"]
+            for cell in section.cells
+            if AUGMENTED_SMALLCNN in cell["downstream"]
+        }
+    )
+    return [
+        f"### Protocol (a): downstream SmallCNN with augmentation "
+        f"(augment={', '.join(augment)})",
+        "",
+        "The same training sets as above, SmallCNN trained with random "
+        "translations of up to 2 pixels (pad and crop) and, for "
+        "`shift_flip`, random horizontal flips; every real and synthetic "
+        "row of a batch alike, never at prediction. Balanced accuracy, then "
+        "augmented minus plain, paired by seed:",
+        "",
+        _augmentation_table(section.by_method),
+        "",
+        _downstream_table(section.by_method, AUGMENTED_SMALLCNN, published=False),
+        "",
+        section.caption,
+        "",
+    ]
+
+
+def _diagnostics_section(section: _DatasetSection) -> list[str]:
+    """Protocol (e): fidelity and diversity of the added samples."""
+    smallest = section.first["smallest_class"]
+    return [
+        "### Protocol (e): fidelity and diversity diagnostics",
+        "",
+        "Generated (or synthetic) samples of each class against the class's "
+        "real test images: precision and recall (Kynkäänniemi et al. 2019, "
+        "k = 3) and density and coverage (Naeem et al. 2020, k = 5) in the "
+        "reference SmallCNN's penultimate features; the held-out accuracy of "
+        "a logistic regression telling real from generated (C2ST, 0.5 = "
+        "indistinguishable, 1 = always told apart) on those features and on "
+        "pixels; generated / real ratios of gradient energy (sharpness) and "
+        "mean brightness; and the median distance from a generated sample to "
+        "its nearest real *training* image of the class divided by the same "
+        "median for the real test images (well below 1: samples close to "
+        "the few training images, i.e. copies or interpolations of them). "
+        "See the diagnostics guide of the documentation. Mean over the "
+        "generated classes, then mean ± std over seeds:",
+        "",
+        _diagnostics_table(section.scored, None),
+        "",
+        f"The smallest class only (class {smallest}, "
+        f"{section.first['train_counts'][str(smallest)]} training images):",
+        "",
+        _diagnostics_table(section.scored, [smallest]),
+        "",
+        section.caption,
+        "",
+    ]
+
+
 def _cheap_model_section(section: _DatasetSection) -> list[str]:
     cheap_iter = section.first["settings"]["cheap_max_iter"]
     return [
@@ -925,14 +1144,14 @@ def _recognisability_section(section: _DatasetSection) -> list[str]:
         "A reference SmallCNN trained on real, balanced training images "
         "labels the generated samples of every class.",
         "",
-        _recognisability_table(section.gan, section.published),
+        _recognisability_table(section.scored, section.published),
         "",
         section.caption,
         "",
     ]
     confusion_png = section.figure("confusion")
     if _confusion_figure(
-        section.gan,
+        section.scored,
         section.classes,
         f"{section.title}: protocol (b), row-normalised",
         confusion_png,
@@ -951,7 +1170,7 @@ def _frechet_section(section: _DatasetSection) -> list[str]:
         "FIDs; lower is closer. With few test images per class the "
         "estimate is biased upwards.",
         "",
-        _frechet_table(section.gan, section.classes),
+        _frechet_table(section.scored, section.classes),
         "",
         section.caption,
         "",

@@ -97,18 +97,30 @@ def _json_default(value: Any) -> Any:
     return repr(value)
 
 
-def finished_status(cell: Cell, output_dir: Path) -> str:
-    """ "done", "changed" (stored with other settings) or "pending"."""
+def stored_result(cell: Cell, output_dir: Path) -> dict[str, Any] | None:
+    """The cell's finished result on disk, whatever its settings, or None."""
     path = cell_path(output_dir, cell.key)
-    if not path.exists():
-        return "pending"
     try:
         stored = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError):
+        return None
+    return stored if stored.get("status") == "ok" else None
+
+
+def finished_status(cell: Cell, output_dir: Path) -> str:
+    """ "done", "changed" (stored with other settings), "incomplete" (stored
+    without the augmented SmallCNN the experiment asks for, or with one of
+    other settings) or "pending"."""
+    stored = stored_result(cell, output_dir)
+    if stored is None:
         return "pending"
-    if stored.get("status") != "ok":
-        return "pending"
-    return "done" if stored.get("settings_hash") == cell.settings_hash() else "changed"
+    if stored.get("settings_hash") != cell.settings_hash():
+        return "changed"
+    augmented = cell.augmented_settings_hash()
+    if augmented is None:
+        return "done"
+    entry = stored["downstream"].get(configs.AUGMENTED_SMALLCNN) or {}
+    return "done" if entry.get("settings_hash") == augmented else "incomplete"
 
 
 def _parallel(n_jobs: int, scheduler: str | None) -> joblib.Parallel:
@@ -120,7 +132,7 @@ def _parallel(n_jobs: int, scheduler: str | None) -> joblib.Parallel:
 
 
 def _load_or_train_references(
-    cells: list[Cell], output_dir: Path, n_jobs: int, scheduler: str | None
+    cells: Sequence[Cell], output_dir: Path, n_jobs: int, scheduler: str | None
 ) -> dict[str, dict[str, Any]]:
     """Reference classifiers of protocol (b), trained once per (dataset, seed).
 
@@ -130,7 +142,7 @@ def _load_or_train_references(
     """
     needed: dict[str, Cell] = {}
     for cell in cells:
-        if configs.is_gan_method(cell.method):
+        if configs.generates_samples(cell.method):
             key = _protocols.reference_key(cell.experiment, cell.seed)
             needed.setdefault(key, cell)
     references = {}
@@ -217,14 +229,16 @@ def run_cells(
     results = []
     started = time.perf_counter()
     with _cluster(scheduler):
-        references = _load_or_train_references(pending, output_dir, n_jobs, scheduler)
+        # A cell being completed scores no generated samples.
+        to_score = [cell for cell, stored in pending if stored is None]
+        references = _load_or_train_references(to_score, output_dir, n_jobs, scheduler)
         tasks = (
             # run_cell_safely looks run_cell up at call time, so a test
             # can monkeypatch it; workers only need _protocols and configs.
             joblib.delayed(_protocols.run_cell_safely)(
-                cell, _reference_of(cell, references)
+                cell, _reference_of(cell, references), stored
             )
-            for cell in pending
+            for cell, stored in pending
         )
         for index, result in enumerate(_parallel(n_jobs, scheduler)(tasks), 1):
             elapsed = configs.format_seconds(time.perf_counter() - started)
@@ -241,19 +255,25 @@ def run_cells(
     return results
 
 
-def _pending_cells(cells: Sequence[Cell], output_dir: Path) -> list[Cell]:
-    """The cells without a finished result of their settings; logs the count."""
-    pending = []
+def _pending_cells(
+    cells: Sequence[Cell], output_dir: Path
+) -> list[tuple[Cell, dict[str, Any] | None]]:
+    """The cells to run, each with its stored result when only the augmented
+    SmallCNN is missing (None: run it whole); logs the counts."""
+    pending: list[tuple[Cell, dict[str, Any] | None]] = []
     for cell in cells:
         status = finished_status(cell, output_dir)
         if status == "done":
             continue
         if status == "changed":
             _log(f"settings of {cell.key} changed since it ran; recomputing")
-        pending.append(cell)
+        stored = stored_result(cell, output_dir) if status == "incomplete" else None
+        pending.append((cell, stored))
+    n_completed = sum(stored is not None for _, stored in pending)
     _log(
         f"{len(cells)} cells, {len(cells) - len(pending)} already finished, "
-        f"{len(pending)} to run"
+        f"{len(pending)} to run ({n_completed} of them only to add the "
+        "augmented SmallCNN)"
     )
     return pending
 
@@ -278,7 +298,7 @@ def _cluster(scheduler: str | None) -> Iterator[None]:
 def _reference_of(
     cell: Cell, references: dict[str, dict[str, Any]]
 ) -> dict[str, Any] | None:
-    if not configs.is_gan_method(cell.method):
+    if not configs.generates_samples(cell.method):
         return None
     return references.get(_protocols.reference_key(cell.experiment, cell.seed))
 
@@ -303,6 +323,7 @@ def print_estimate(cells: Sequence[Cell], output_dir: Path, n_jobs: int) -> floa
         if configs.is_gan_method(cell.method):
             params = cell.settings()["sampler_params"]
             params = {k: _literal(v) for k, v in params.items()}
+        if configs.generates_samples(cell.method) and status != "done":
             key = _protocols.reference_key(cell.experiment, cell.seed)
             references[key] = configs.estimate_reference_seconds(cell.experiment)
         seconds = configs.estimate_cell_seconds(cell.experiment, cell.method, params)

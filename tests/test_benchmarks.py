@@ -84,11 +84,19 @@ def test_cell_records_expected_keys(finished_run):
 
     none, smote, bagan = (by_method[m] for m in ("none", "SMOTE", "BAGANSampler"))
     assert none["cost"]["fit_seconds"] is None and none["recognisability"] is None
+    assert none["diagnostics"] is None and none["samples"] == {}
     assert smote["cost"]["fit_seconds"] > 0
     assert smote["cost"]["peak_rss_mb"] > 0
     assert smote["resampled_counts"] == {str(c): 90 for c in range(10)}
-    # SMOTE's synthetic rows are kept for the figure; the majority has none.
+    # SMOTE's synthetic rows are kept for the figure and scored like a GAN's
+    # samples, up to n_generated_per_class of each class; the majority has none.
     assert "0" not in smote["samples"] and len(smote["samples"]) == 9
+    assert smote["generated_classes"] == list(range(1, 10))
+    assert smote["missing_classes"] == [0]
+    smote_counts = np.asarray(smote["recognisability"]["confusion_matrix"]).sum(1)
+    added = [90 - n for n in configs.DIGITS_PROFILE]
+    assert smote_counts.tolist() == [min(20, n) for n in added]
+    assert smote["diagnostics"]["per_class"]["class"] == list(range(1, 10))
 
     recognisability = bagan["recognisability"]
     assert np.asarray(recognisability["confusion_matrix"]).sum() == 200
@@ -101,6 +109,11 @@ def test_cell_records_expected_keys(finished_run):
     assert "not Inception FID" in frechet["feature_extractor"]
     samples = _protocols.decode_samples(bagan["samples"]["9"])
     assert samples.shape == (3, 64) and samples.dtype == np.uint8
+    diagnostics = bagan["diagnostics"]["per_class"]
+    assert diagnostics["class"] == list(range(10))
+    assert diagnostics["n_generated"] == [20] * 10
+    for key in ("precision", "recall", "coverage", "c2st_pixels_accuracy"):
+        assert all(0.0 <= v <= 1.0 for v in diagnostics[key]), key
     # The reference classifier is cached on disk for later runs.
     assert len(list((output_dir / "reference").glob("*.joblib"))) == 1
 
@@ -109,7 +122,7 @@ def test_resume_skips_finished_cells(finished_run, monkeypatch, capsys):
     output_dir, _ = finished_run
     calls = []
 
-    def counting_cell(cell, reference=None):
+    def counting_cell(cell, reference=None, stored=None):
         calls.append(cell.key)
         return {"status": "error", "key": cell.key, "error": "not computed"}
 
@@ -147,6 +160,7 @@ def test_report_renders(finished_run):
         "### Protocol (a): downstream SmallCNN",
         "### Protocol (b): recognisability of generated samples",
         "### Protocol (c): per-class Fréchet distance (not Inception FID)",
+        "### Protocol (e): fidelity and diversity diagnostics",
         "### Cost of fit_resample",
         "| method | n | balanced acc. | G-mean | macro-F1 |",
     ):
@@ -155,6 +169,7 @@ def test_report_renders(finished_run):
     assert "Versions: python" in report and "torch threads per cell" in report
     # Published rows only beside the data they were measured on.
     assert "published:" not in report.split("## digits-tiny")[1]
+    assert "augmentation" not in report  # no cell trained the augmented SmallCNN
     for name in ("recall", "samples", "confusion"):
         assert (output_dir / "figures" / f"digits-tiny_{name}.png").stat().st_size
     # Each method's row holds its cell's scores, in percent.
@@ -205,7 +220,7 @@ def test_report_published_rows_and_lossy_label(finished_run, tmp_path):
     assert "*83.03*" in report and "*73.05*" in report
     assert "## cifar10_jpeg-x (lossy JPEG copy)" in report
     fashion = report[report.index("## fashion_mnist-gamo") : report.index("## cifar")]
-    assert "Best GAN sampler" not in fashion  # no GAN cell in the Fashion group
+    assert "Best GAN pipeline" not in fashion  # no GAN cell in the Fashion group
     assert "Best oversampler: **SMOTE**" in fashion
 
 
@@ -246,12 +261,14 @@ def test_headline_names_the_best_of_each_kind_with_paired_intervals():
     }
     by_method["ADASYN"] = _seed_cells("ADASYN", [90])  # one seed: not comparable
     headline = _report._headline(by_method, with_target=True)
-    assert "Best method overall: **logit_adjustment**" in headline
+    assert "Best pipeline overall: **logit_adjustment**" in headline
+    assert "Best pipeline without a GAN: **logit_adjustment**" in headline
     assert "Best oversampler: **BAGANSampler**" in headline
     assert "Best loss-side baseline: **logit_adjustment**" in headline
     assert "BAGANSampler − logit_adjustment, paired by seed: -1.3" in headline
-    assert "Best GAN sampler: BAGANSampler 76.7" in headline
-    assert "Best GAN sampler" not in _report._headline(by_method)
+    assert headline.count("BAGANSampler − logit_adjustment") == 1
+    assert "Best GAN pipeline: BAGANSampler 76.7" in headline
+    assert "Best GAN pipeline" not in _report._headline(by_method)
     table = _report._paired_table(by_method)
     header = table.splitlines()[0]
     assert "− no resampling (none)" in header and "− class weights" in header
@@ -680,3 +697,104 @@ def test_cells_without_cnn_params_keep_their_settings_hash():
     changed = dataclasses.replace(cell, experiment=with_params)
     assert changed.settings()["cnn_params"] == {"n_steps": 5}
     assert changed.settings_hash() != cell.settings_hash()
+
+
+def test_augmentation_control_completes_finished_cells(finished_run, tmp_path):
+    source, results = finished_run
+    (tmp_path / "cells").mkdir()
+    for path in (source / "cells").glob("*.json"):
+        (tmp_path / "cells" / path.name).write_bytes(path.read_bytes())
+    cells = _cells()
+    assert [run.finished_status(c, tmp_path) for c in cells] == ["done"] * 3
+    augmented = [
+        dataclasses.replace(
+            cell, experiment=dataclasses.replace(cell.experiment, augment="shift")
+        )
+        for cell in cells
+    ]
+    # Same settings otherwise: the cells are completed, not recomputed.
+    assert [c.settings_hash() for c in augmented] == [c.settings_hash() for c in cells]
+    assert [run.finished_status(c, tmp_path) for c in augmented] == ["incomplete"] * 3
+    completed = {r["method"]: r for r in run.run_cells(augmented, tmp_path)}
+    assert [run.finished_status(c, tmp_path) for c in augmented] == ["done"] * 3
+    for before in results:
+        after = completed[before["method"]]
+        assert after["status"] == "ok", after
+        for key in ("downstream", "recognisability", "diagnostics", "cost"):
+            if key == "downstream":
+                kept = {m: after[key][m] for m in before[key]}
+                assert kept == before[key]
+            else:
+                assert after[key] == before[key], key
+        entry = after["downstream"][configs.AUGMENTED_SMALLCNN]
+        assert entry["augment"] == "shift" and 0.0 <= entry["balanced_accuracy"] <= 1
+    # Another augmentation is another result.
+    flipped = [
+        dataclasses.replace(
+            cell, experiment=dataclasses.replace(cell.experiment, augment="shift_flip")
+        )
+        for cell in cells
+    ]
+    assert run.finished_status(flipped[0], tmp_path) == "incomplete"
+    report = _report.write_report(tmp_path).read_text()
+    assert "downstream SmallCNN with augmentation (augment=shift)" in report
+    assert "| none + augment |" in report
+
+
+def test_appended_per_class_takes_only_the_added_rows():
+    X_fit = np.arange(20, dtype=float).reshape(10, 2)
+    y_fit = np.array([0, 0, 0, 1, 2, 1, 1, 2, 2, 2])  # 4 real rows, then added
+    X, y, missing = _protocols.appended_per_class(
+        X_fit, y_fit, n_real=4, classes=np.array([0, 1, 2]), n_per_class=2, seed=0
+    )
+    assert missing == [0]
+    assert np.bincount(y).tolist() == [0, 2, 2]
+    added = {tuple(row) for row in X_fit[4:]}
+    assert all(tuple(row) in added for row in X)
+    for label, row in zip(y, X, strict=True):
+        assert y_fit[4:][np.flatnonzero((X_fit[4:] == row).all(1))[0]] == label
+
+
+def test_fidelity_diagnostics_see_copies_and_shifted_images(finished_run):
+    output_dir, _ = finished_run
+    (path,) = (output_dir / "reference").glob("*.joblib")
+    reference = run.joblib.load(path)
+    data = _protocols.load_dataset(TINY.dataset, 0)
+    X_train = np.asarray(data.X_train, dtype=np.float64).reshape(len(data.y_train), -1)
+    copies = _protocols.fidelity_diagnostics(
+        reference, X_train, data.y_train, data, seed=0
+    )["per_class"]
+    assert copies["nearest_train_distance_median"] == [0.0] * 10
+    assert min(copies["test_nearest_train_distance_median"]) > 0
+    shifted = _protocols.fidelity_diagnostics(
+        reference, X_train + 8.0, data.y_train, data, seed=0
+    )["per_class"]
+    assert min(shifted["c2st_pixels_accuracy"]) > 0.9
+    assert max(copies["c2st_pixels_accuracy"]) < 0.9
+    assert min(shifted["generated_brightness"]) > max(shifted["real_brightness"])
+
+
+def test_headline_takes_the_best_pipeline_over_plain_and_augmented():
+    def cells(method, plain, augmented):
+        out = _seed_cells(method, plain)
+        for cell, score in zip(out, augmented, strict=True):
+            cell["downstream"][configs.AUGMENTED_SMALLCNN] = {
+                "balanced_accuracy": score / 100
+            }
+        return out
+
+    by_method = {
+        "none": cells("none", [70, 72, 71], [74, 75, 74]),
+        "logit_adjustment": cells("logit_adjustment", [78, 79, 77], [80, 82, 80]),
+        "BAGANSampler": cells("BAGANSampler", [79, 80, 78], [80, 81, 80]),
+    }
+    headline = _report._headline(by_method)
+    assert "Best pipeline without a GAN: **logit_adjustment + augment**" in headline
+    assert "Best pipeline with a GAN sampler: **BAGANSampler + augment**" in headline
+    assert (
+        "BAGANSampler + augment − logit_adjustment + augment, paired by seed: -0.3"
+        in headline
+    )
+    table = _report._augmentation_table(by_method)
+    none = next(line for line in table.splitlines() if line.startswith("| none"))
+    assert "+3.3 [" in none and "(above, n = 3)" in none
