@@ -383,7 +383,7 @@ def _load_images(source: str, data_home: str | os.PathLike[str] | None) -> Bunch
         X_test=data.X_test.reshape(len(data.X_test), -1),
         y_test=data.y_test,
         image_shape=tuple(data.image_shape),
-        class_names=list(data.class_names),
+        class_names=list(data.target_names),
     )
 
 

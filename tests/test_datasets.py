@@ -401,7 +401,7 @@ def test_load_npz_bunch_and_return_X_y(tmp_path, monkeypatch):
     _trust_files(monkeypatch, "fashion_mnist", [path])
     data = load_fashion_mnist(data_home=tmp_path)
     assert set(data) >= {"X_train", "y_train", "X_test", "y_test", "DESCR"}
-    assert data.class_names[0] == "T-shirt/top" and len(data.class_names) == 10
+    assert data.target_names[0] == "T-shirt/top" and len(data.target_names) == 10
     assert data.image_shape == (28, 28)
     assert data.filenames == [str(path)]
     X_train, y_train, X_test, y_test = load_fashion_mnist(
@@ -591,7 +591,7 @@ def test_real_fashion_mnist(real_data_home):
     np.testing.assert_array_equal(np.bincount(fashion.y_test), [1000] * 10)
     np.testing.assert_array_equal(fashion.y_train[:5], [9, 0, 0, 3, 0])
     assert fashion.image_shape == (28, 28)
-    assert fashion.class_names[9] == "Ankle boot"
+    assert fashion.target_names[9] == "Ankle boot"
 
 
 @pytest.mark.real_data

@@ -17,7 +17,7 @@ class DatasetSpec:
     subdir: str
     # (file name, sha256 of the file); together they hold the four XY_KEYS.
     npz_files: tuple[tuple[str, str], ...]
-    class_names: tuple[str, ...]
+    target_names: tuple[str, ...]
     image_shape: tuple[int, ...]
     descr: str
     # (IDX base name without ".gz", sha256 of the *decompressed* bytes or None),
@@ -86,7 +86,7 @@ DATASETS: dict[str, DatasetSpec] = {
                 "28bee34e3496724d7711508d2b505e1afac49515f4f9f4ef70ecbc36aec2a9fa",
             ),
         ),
-        class_names=(
+        target_names=(
             "T-shirt/top",
             "Trouser",
             "Pullover",
@@ -130,7 +130,7 @@ DATASETS: dict[str, DatasetSpec] = {
                 "45018a0e11658ecd0e37fb8fc5e3eb15aea36b14ccb389499d12dd20c8648555",
             ),
         ),
-        class_names=tuple(str(digit) for digit in range(10)),
+        target_names=tuple(str(digit) for digit in range(10)),
         image_shape=(28, 28),
         descr=_MNIST_DESCR,
     ),
@@ -147,7 +147,7 @@ DATASETS: dict[str, DatasetSpec] = {
                 "ac2ae7217a8eec1151ea75c6cfb22a3800d196aea9d9204537b39797d2fff93b",
             ),
         ),
-        class_names=(
+        target_names=(
             "airplane",
             "automobile",
             "bird",

@@ -28,8 +28,9 @@ _LOADER_DOCS = {
     "return_X_y": """return_X_y : bool, default=False
         If True, return ``(X_train, y_train, X_test, y_test)`` instead of a
         Bunch.""",
-    "bunch_metadata": """class_names : list of str
-            Name of each label, ``class_names[label]``.
+    "bunch_metadata": """target_names : list of str
+            Name of each label, ``target_names[label]``, as in
+            scikit-learn's loaders and :func:`load_image_folder`.
         image_shape : tuple of int
             Shape of one image.
         DESCR : str
@@ -150,7 +151,7 @@ def _load(
         y_train=y_train,
         X_test=X_test,
         y_test=y_test,
-        class_names=list(spec.class_names),
+        target_names=list(spec.target_names),
         image_shape=spec.image_shape,
         DESCR=spec.descr,
         filenames=[str(path) for path in paths],
@@ -205,7 +206,7 @@ def load_fashion_mnist(
     >>> data = load_fashion_mnist()  # doctest: +SKIP
     >>> data.X_train.shape, data.X_train.dtype  # doctest: +SKIP
     ((60000, 28, 28), dtype('uint8'))
-    >>> data.class_names[9]  # doctest: +SKIP
+    >>> data.target_names[9]  # doctest: +SKIP
     'Ankle boot'
     """
     return _load("fashion_mnist", data_home, return_X_y)
