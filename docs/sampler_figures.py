@@ -90,6 +90,24 @@ STAGES: dict[str, list[tuple[str, str, str]]] = {
             "out",
         ),
     ],
+    "deepsmote": [
+        (
+            "1. Autoencoder",
+            "encoder E, decoder Dec on all classes\nMSE reconstruction + penalty:\n"
+            "one class's codes decoded shifted",
+            "ae",
+        ),
+        (
+            "2. Latent SMOTE",
+            "codes E(x) of each class c\nk nearest codes within c",
+            "latent",
+        ),
+        (
+            "Generate class c",
+            "z = z$_i$ + u (z$_{nn}$ - z$_i$), u ~ U(0, 1)\nx = Dec(z)",
+            "out",
+        ),
+    ],
     "smote": [
         (
             "Neighbours",

@@ -6,6 +6,7 @@
 from ._bagan import BAGANSampler
 from ._bagan_gp import BAGANGPSampler
 from ._classifier import SmallCNN
+from ._deepsmote import DeepSMOTESampler
 from ._gamo import GAMOSampler
 from ._scdl_gan import SCDLGANSampler
 
@@ -14,6 +15,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BAGANGPSampler",
     "BAGANSampler",
+    "DeepSMOTESampler",
     "GAMOSampler",
     "SCDLGANSampler",
     "SmallCNN",

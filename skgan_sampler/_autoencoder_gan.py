@@ -1,11 +1,14 @@
-"""The stages of the autoencoder-based GAN samplers, as overridable hooks.
+"""The stages of the autoencoder-based samplers, as overridable hooks.
 
 BAGAN, BAGAN-GP and SCDL-GAN all run::
 
     autoencoder stage -> latent model -> adversarial stage -> generation
 
-:class:`BaseAutoencoderGANSampler` runs these stages in this order and owns
-the ``ae_*`` parameters; a recipe overrides the hooks that differ.
+and DeepSMOTE the same without the adversarial stage.
+:class:`BaseAutoencoderSampler` runs the autoencoder stage and fits the
+latent model, and owns the ``ae_*`` parameters;
+:class:`BaseAutoencoderGANSampler` adds the adversarial stage and the
+``gan_*`` parameters. A recipe overrides the hooks that differ.
 :class:`BaseBalancingGANSampler` adds what BAGAN and SCDL-GAN share: one
 Gaussian per class in the latent space, a (K+1)-way discriminator started
 from the encoder, BAGAN's adversarial step and the discriminator filter.
@@ -24,7 +27,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import SHARED_CONSTRAINTS, BaseGANSampler
+from ._base import ADVERSARIAL_CONSTRAINTS, SHARED_CONSTRAINTS, BaseGANSampler
 from ._latent import ClassGaussians, GaussianLatentSampler, fit_class_gaussians
 from ._networks import (
     BAGAN_DROPOUT,
@@ -41,19 +44,17 @@ from ._training import TrainingMonitor, adam, optimizer_step, train_stage
 FILTERED_GENERATION_CHUNK = 4096
 
 AdversarialStep = Callable[[torch.Tensor], dict[str, torch.Tensor]]
+BatchLoss = Callable[[torch.Tensor], tuple[torch.Tensor, dict[str, torch.Tensor]]]
 
 
-class BaseAutoencoderGANSampler(BaseGANSampler):
-    """Base class of the GAN samplers whose networks start as an autoencoder.
+class BaseAutoencoderSampler(BaseGANSampler):
+    """Base class of the samplers whose networks start as an autoencoder.
 
     ``_fit_networks`` trains the autoencoder of :meth:`_build_autoencoder`
-    on :meth:`_autoencoder_loss` for ``ae_epochs`` passes, fits the latent
-    model (:meth:`_fit_latent_model`), builds the discriminator
-    (:meth:`_build_discriminator`) and trains the generator against it for
-    ``gan_epochs_`` (:meth:`_resolve_gan_epochs`) passes of
-    :meth:`_adversarial_step`. Each module named in ``_autoencoder_modules``
-    becomes a fitted attribute: ``"encoder"`` is ``encoder_``,
-    ``"generator"`` (the decoder) is ``generator_``.
+    on :meth:`_autoencoder_loss` for ``ae_epochs`` passes and fits the
+    latent model (:meth:`_fit_latent_model`). Each module named in
+    ``_autoencoder_modules`` becomes a fitted attribute: ``"encoder"`` is
+    ``encoder_``, ``"generator"`` is ``generator_``.
     """
 
     _parameter_constraints: dict = {
@@ -61,8 +62,144 @@ class BaseAutoencoderGANSampler(BaseGANSampler):
         "ae_epochs": [Interval(Integral, 1, None, closed="left")],
         "ae_learning_rate": [Interval(Real, 0, None, closed="neither")],
     }
-    # Adam's betas of both stages; beta1 = 0.5 as in BAGAN, DCGAN and WAE.
+    # Adam's betas of every stage; beta1 = 0.5 as in BAGAN, DCGAN and WAE.
     _adam_betas: tuple[float, float] = (0.5, 0.999)
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy,
+        random_state,
+        image_shape,
+        latent_dim,
+        batch_size,
+        ae_epochs,
+        ae_learning_rate,
+        device,
+        generation_precision,
+        verbose,
+    ):
+        super().__init__(
+            sampling_strategy=sampling_strategy,
+            random_state=random_state,
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            batch_size=batch_size,
+            device=device,
+            generation_precision=generation_precision,
+            verbose=verbose,
+        )
+        self.ae_epochs = ae_epochs
+        self.ae_learning_rate = ae_learning_rate
+
+    # Names of the autoencoder's modules, in the order they are built.
+    _autoencoder_modules: tuple[str, ...] = ("encoder", "generator")
+
+    @property
+    def _module_attributes(self) -> tuple[str, ...]:
+        return tuple(f"{name}_" for name in self._autoencoder_modules)
+
+    def _fit_networks(self, data, labels, n_classes, monitor):
+        self._fit_autoencoder(data, labels, n_classes, monitor)
+
+    def _fit_autoencoder(
+        self,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+        monitor: TrainingMonitor,
+    ) -> torch.nn.ModuleDict:
+        """Train the autoencoder and fit the latent model; return the autoencoder.
+
+        Sets the fitted attributes of the autoencoder's modules.
+        """
+        autoencoder = self._build_autoencoder(tuple(data.shape[1:]), n_classes)
+        autoencoder = autoencoder.to(data.device)
+        self._train_autoencoder(autoencoder, data, labels, n_classes, monitor)
+        self._fit_latent_model(autoencoder["encoder"], data, labels, n_classes)
+        for name, module in autoencoder.items():
+            setattr(self, f"{name}_", module)
+        return autoencoder
+
+    def _train_autoencoder(
+        self,
+        autoencoder: torch.nn.ModuleDict,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+        monitor: TrainingMonitor,
+    ) -> None:
+        optimizer = adam(autoencoder, self.ae_learning_rate, betas=self._adam_betas)
+        batch_loss = self._autoencoder_batch_loss(autoencoder, data, labels, n_classes)
+
+        def step(batch):
+            loss, logged = batch_loss(batch)
+            optimizer_step(optimizer, loss)
+            return logged
+
+        autoencoder.train()
+        train_stage(
+            monitor,
+            "autoencoder",
+            self.ae_epochs,
+            len(data),
+            self.batch_size,
+            data.device,
+            step,
+        )
+
+    def _autoencoder_batch_loss(
+        self,
+        autoencoder: torch.nn.ModuleDict,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+    ) -> BatchLoss:
+        """The loss of the mini-batch with the given row indices.
+
+        :meth:`_autoencoder_loss` of the batch's rows; a recipe whose loss
+        also draws other rows of ``data`` overrides this.
+        """
+        return lambda batch: self._autoencoder_loss(
+            autoencoder, data[batch], labels[batch]
+        )
+
+    @abstractmethod
+    def _build_autoencoder(
+        self, network_shape: tuple[int, ...], n_classes: int
+    ) -> torch.nn.ModuleDict:
+        """The untrained modules of :attr:`_autoencoder_modules`, in that order."""
+
+    @abstractmethod
+    def _autoencoder_loss(
+        self, autoencoder: torch.nn.ModuleDict, x: torch.Tensor, y: torch.Tensor
+    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """The loss of one autoencoder batch, and the terms to log by name."""
+
+    def _fit_latent_model(
+        self,
+        encoder: torch.nn.Module,
+        data: torch.Tensor,
+        labels: torch.Tensor,
+        n_classes: int,
+    ) -> None:
+        """Fit the model latents are drawn from (none by default: N(0, I))."""
+
+
+class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
+    """Base class of the GAN samplers whose networks start as an autoencoder.
+
+    After the autoencoder stage and the latent model
+    (:class:`BaseAutoencoderSampler`), ``_fit_networks`` builds the
+    discriminator (:meth:`_build_discriminator`) and trains the generator
+    against it for ``gan_epochs_`` (:meth:`_resolve_gan_epochs`) passes of
+    :meth:`_adversarial_step`.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseAutoencoderSampler._parameter_constraints,
+        **ADVERSARIAL_CONSTRAINTS,
+    }
 
     def __init__(
         self,
@@ -86,62 +223,26 @@ class BaseAutoencoderGANSampler(BaseGANSampler):
             image_shape=image_shape,
             latent_dim=latent_dim,
             batch_size=batch_size,
-            gan_epochs=gan_epochs,
-            gan_learning_rate=gan_learning_rate,
+            ae_epochs=ae_epochs,
+            ae_learning_rate=ae_learning_rate,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
         )
-        self.ae_epochs = ae_epochs
-        self.ae_learning_rate = ae_learning_rate
-
-    # Names of the autoencoder's modules, in the order they are built.
-    _autoencoder_modules: tuple[str, ...] = ("encoder", "generator")
+        self.gan_epochs = gan_epochs
+        self.gan_learning_rate = gan_learning_rate
 
     @property
     def _module_attributes(self) -> tuple[str, ...]:
-        return (*(f"{name}_" for name in self._autoencoder_modules), "discriminator_")
+        return (*super()._module_attributes, "discriminator_")
 
     def _fit_networks(self, data, labels, n_classes, monitor):
-        network_shape = tuple(data.shape[1:])
-        autoencoder = self._build_autoencoder(network_shape, n_classes)
-        autoencoder = autoencoder.to(data.device)
-        self._train_autoencoder(autoencoder, data, labels, monitor)
-        self._fit_latent_model(autoencoder["encoder"], data, labels, n_classes)
-        for name, module in autoencoder.items():
-            setattr(self, f"{name}_", module)
+        autoencoder = self._fit_autoencoder(data, labels, n_classes, monitor)
         self.discriminator_ = self._build_discriminator(
-            autoencoder, network_shape, n_classes
+            autoencoder, tuple(data.shape[1:]), n_classes
         ).to(data.device)
         self.gan_epochs_ = self._resolve_gan_epochs(len(data))
         self._train_adversarial(data, labels, n_classes, monitor)
-
-    def _train_autoencoder(
-        self,
-        autoencoder: torch.nn.ModuleDict,
-        data: torch.Tensor,
-        labels: torch.Tensor,
-        monitor: TrainingMonitor,
-    ) -> None:
-        optimizer = adam(autoencoder, self.ae_learning_rate, betas=self._adam_betas)
-
-        def step(batch):
-            loss, logged = self._autoencoder_loss(
-                autoencoder, data[batch], labels[batch]
-            )
-            optimizer_step(optimizer, loss)
-            return logged
-
-        autoencoder.train()
-        train_stage(
-            monitor,
-            "autoencoder",
-            self.ae_epochs,
-            len(data),
-            self.batch_size,
-            data.device,
-            step,
-        )
 
     def _train_adversarial(
         self,

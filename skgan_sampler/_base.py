@@ -1,4 +1,4 @@
-"""The shared GAN sampler: parameters, the ``fit_resample`` flow, generation
+"""The shared sampler: parameters, the ``fit_resample`` flow, generation
 and output assembly. Each method only supplies its recipe (``_fit_networks``
 and ``_generate_network_outputs``)."""
 
@@ -55,13 +55,17 @@ SHARED_CONSTRAINTS = {
     "image_shape": [tuple, None],
     "latent_dim": [_positive_int],
     "batch_size": BATCH_SIZE_CONSTRAINTS,
-    "gan_epochs": [_positive_int],
-    "gan_learning_rate": [_positive_real],
     "device": DEVICE_CONSTRAINTS,
     "generation_precision": [StrOptions(GENERATION_PRECISIONS)],
     "verbose": ["verbose"],
 }
-"""Constraints of the parameters every GAN sampler of the package has."""
+"""Constraints of the parameters every sampler of the package has."""
+
+ADVERSARIAL_CONSTRAINTS = {
+    "gan_epochs": [_positive_int],
+    "gan_learning_rate": [_positive_real],
+}
+"""Constraints of the parameters of an adversarial stage."""
 
 
 SHARED_PARAMETER_DOCS = {
@@ -166,7 +170,7 @@ def document_parameters(cls: type) -> type:
 
 
 class BaseGANSampler(BaseOverSampler):
-    """Base class of the GAN oversamplers.
+    """Base class of the package's deep oversamplers (the GANs and DeepSMOTE).
 
     ``fit_resample`` validates the input, maps rows to network tensors in
     [-1, 1], lets the method's recipe train its networks, generates
@@ -196,8 +200,6 @@ class BaseGANSampler(BaseOverSampler):
         image_shape,
         latent_dim,
         batch_size,
-        gan_epochs,
-        gan_learning_rate,
         device,
         generation_precision,
         verbose,
@@ -207,8 +209,6 @@ class BaseGANSampler(BaseOverSampler):
         self.image_shape = image_shape
         self.latent_dim = latent_dim
         self.batch_size = batch_size
-        self.gan_epochs = gan_epochs
-        self.gan_learning_rate = gan_learning_rate
         self.device = device
         self.generation_precision = generation_precision
         self.verbose = verbose
@@ -382,12 +382,15 @@ class BaseGANSampler(BaseOverSampler):
             if value <= 1e-6
         ]
         if collapsed:
+            learning_rates = sorted(
+                name for name in self.get_params() if name.endswith("learning_rate")
+            )
             raise FloatingPointError(
                 f"{type(self).__name__} collapsed: the generator gives one and the "
                 f"same sample for every latent draw of class "
                 f"{self.classes_[collapsed[0]]!r}, so its synthetic rows would all "
-                "be copies of one row. Lower the learning rates (gan_learning_rate"
-                ", and ae_learning_rate where the sampler has one)."
+                "be copies of one row. Lower the learning rates "
+                f"({', '.join(learning_rates)})."
             )
 
     def _check_labels_can_be_generated(self, labels: np.ndarray) -> None:

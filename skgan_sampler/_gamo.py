@@ -14,7 +14,12 @@ import torch.nn.functional as F
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from ._base import SHARED_CONSTRAINTS, BaseGANSampler, document_parameters
+from ._base import (
+    ADVERSARIAL_CONSTRAINTS,
+    SHARED_CONSTRAINTS,
+    BaseGANSampler,
+    document_parameters,
+)
 from ._networks import ConvexGenerator, LabelConcatDiscriminator, gamo_player_mlp
 from ._training import TrainingMonitor, adam, optimizer_step, train_stage
 
@@ -237,6 +242,7 @@ class GAMOSampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **SHARED_CONSTRAINTS,
+        **ADVERSARIAL_CONSTRAINTS,
         "loss": [StrOptions({"mse", "cross_entropy"})],
         "max_anchors": [Interval(Integral, 1, None, closed="left"), None],
     }
@@ -265,12 +271,12 @@ class GAMOSampler(BaseGANSampler):
             image_shape=image_shape,
             latent_dim=latent_dim,
             batch_size=batch_size,
-            gan_epochs=gan_epochs,
-            gan_learning_rate=gan_learning_rate,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
         )
+        self.gan_epochs = gan_epochs
+        self.gan_learning_rate = gan_learning_rate
         self.loss = loss
         self.max_anchors = max_anchors
 

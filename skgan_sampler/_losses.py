@@ -1,6 +1,6 @@
 """Losses and loss weights: MMD for Wasserstein autoencoders, the gradient
-penalty of BAGAN-GP, and the class-balanced weights of deferred
-re-weighting."""
+penalty of BAGAN-GP, DeepSMOTE's permutation penalty, and the class-balanced
+weights of deferred re-weighting."""
 
 # Authors: skgan_sampler developers
 # License: MIT
@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 IMQ_SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 """Scales of the inverse multiquadratics kernel summed in the official WAE code."""
@@ -67,6 +68,32 @@ def gradient_penalty(
     (gradients,) = torch.autograd.grad(scores.sum(), interpolates, create_graph=True)
     norms = gradients.flatten(1).norm(2, dim=1)
     return ((norms - 1.0) ** 2).mean()
+
+
+def permutation_penalty(
+    encoder: torch.nn.Module,
+    decoder: torch.nn.Module,
+    x: torch.Tensor,
+    *,
+    reference: bool = False,
+) -> torch.Tensor:
+    """DeepSMOTE's penalty on samples ``x`` of one class (mean squared error).
+
+    The codes of ``x`` are decoded in cyclically shifted order, code ``i - 1``
+    at position ``i``, and compared with ``x`` in its own order (the paper's
+    Algorithm 1): the autoencoder learns to decode a code into another
+    sample of its class, which it must do when SMOTE moves a code towards a
+    neighbour.
+
+    With ``reference``, the reference code's computation: it shifts the
+    targets as well, which pairs each code with its own sample again, and
+    its codes pass through NumPy, so no gradient reaches the encoder. That
+    is a reconstruction loss on ``x`` that trains the decoder only.
+    """
+    codes = encoder(x)
+    if reference:
+        return F.mse_loss(decoder(codes.detach()), x)
+    return F.mse_loss(decoder(torch.roll(codes, shifts=1, dims=0)), x)
 
 
 def effective_number_weights(class_counts: np.ndarray, beta: float) -> np.ndarray:

@@ -215,6 +215,26 @@ def minibatches(
         yield batch
 
 
+def class_batch_sampler(
+    labels: torch.Tensor, n_classes: int, batch_size: int
+) -> Callable[[], torch.Tensor]:
+    """A function that draws the row indices of a one-class mini-batch.
+
+    Each call draws a class uniformly (rare classes as often as common
+    ones), then ``min(n_c, batch_size)`` of its rows without replacement.
+    """
+    order = torch.argsort(labels, stable=True)
+    counts = torch.bincount(labels, minlength=n_classes).tolist()
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist()
+
+    def draw() -> torch.Tensor:
+        class_code = int(torch.randint(n_classes, ()))
+        rows = torch.randperm(counts[class_code], device=labels.device)
+        return order[starts[class_code] + rows[:batch_size]]
+
+    return draw
+
+
 def epochs_for_steps(n_samples: int, batch_size: int, n_steps: int) -> int:
     """Fewest passes over ``n_samples`` rows that make ``n_steps`` mini-batch steps."""
     batches_per_epoch = math.ceil(n_samples / min(batch_size, n_samples))

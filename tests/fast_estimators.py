@@ -3,6 +3,7 @@
 from skgan_sampler import (
     BAGANGPSampler,
     BAGANSampler,
+    DeepSMOTESampler,
     GAMOSampler,
     SCDLGANSampler,
     SmallCNN,
@@ -17,6 +18,7 @@ FAST_SAMPLERS = [
     SCDLGANSampler(
         latent_dim=4, ae_epochs=1, gan_epochs=1, random_state=0, device="cpu"
     ),
+    DeepSMOTESampler(latent_dim=4, ae_epochs=1, random_state=0, device="cpu"),
 ]
 """One fast instance of every public sampler; tests parametrise over these."""
 
@@ -25,3 +27,14 @@ FAST_CLASSIFIERS = [SmallCNN(epochs=20, random_state=0, device="cpu")]
 
 def estimator_id(estimator):
     return type(estimator).__name__
+
+
+def last_stage(sampler):
+    """The last training stage of ``sampler``, with its epochs and learning rate.
+
+    ``(stage, epochs parameter, learning-rate parameter)``: the adversarial
+    stage where the sampler has one, else the autoencoder stage.
+    """
+    if "gan_epochs" in sampler.get_params():
+        return "gan", "gan_epochs", "gan_learning_rate"
+    return "autoencoder", "ae_epochs", "ae_learning_rate"

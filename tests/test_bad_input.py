@@ -157,6 +157,10 @@ def _has_ae(estimator):
     return "ae_learning_rate" in estimator.get_params()
 
 
+def _has_only_ae(estimator):
+    return _has_ae(estimator) and "gan_learning_rate" not in estimator.get_params()
+
+
 CASES = [
     # --- values ---------------------------------------------------------
     Case("nan", _with(np.nan), raises=(ValueError, "NaN")),
@@ -275,6 +279,21 @@ CASES = [
         only=_is_sampler,
     ),
     Case(
+        "negative_autoencoder_learning_rate",
+        params={"ae_learning_rate": -1.0},
+        raises=(InvalidParameterError, "'ae_learning_rate' parameter"),
+    ),
+    Case(
+        "k_neighbors_zero",
+        params={"k_neighbors": 0},
+        raises=(InvalidParameterError, "'k_neighbors' parameter"),
+    ),
+    Case(
+        "k_neighbors_not_an_integer",
+        params={"k_neighbors": 2.5},
+        raises=(InvalidParameterError, "'k_neighbors' parameter .* must be an int"),
+    ),
+    Case(
         "device_meta",
         params={"device": "meta"},
         raises=(InvalidParameterError, "'device' parameter"),
@@ -307,6 +326,12 @@ CASES = [
         },
         raises=(FloatingPointError, "(diverged|collapsed).*[Ll]ower the learning rate"),
         only=_has_ae,
+    ),
+    Case(
+        "autoencoder_learning_rate_far_too_high",
+        params={"ae_learning_rate": 1e4, "ae_epochs": 3},
+        raises=(FloatingPointError, "(diverged|collapsed).*[Ll]ower the learning rate"),
+        only=_has_only_ae,
     ),
     Case(
         "classifier_learning_rate_far_too_high",

@@ -21,7 +21,7 @@ from sklearn.exceptions import NotFittedError
 from skgan_sampler import SmallCNN, _training
 from skgan_sampler._latent import ClassGaussians, GaussianLatentSampler
 
-from .fast_estimators import FAST_SAMPLERS, estimator_id
+from .fast_estimators import FAST_SAMPLERS, estimator_id, last_stage
 
 samplers = pytest.mark.parametrize("sampler", FAST_SAMPLERS, ids=estimator_id)
 
@@ -175,10 +175,11 @@ def test_generate_after_fit_and_after_pickling(sampler, digits_imbalanced):
 @samplers
 def test_history_has_one_entry_per_epoch(sampler, tabular_imbalanced):
     X, y = tabular_imbalanced
-    fitted = clone(sampler).set_params(gan_epochs=3)
+    stage, epochs, _ = last_stage(sampler)
+    fitted = clone(sampler).set_params(**{epochs: 3})
     fitted.fit_resample(X, y)
-    assert fitted.history_["gan"]
-    for losses in fitted.history_["gan"].values():
+    assert fitted.history_[stage]
+    for losses in fitted.history_[stage].values():
         assert len(losses) == 3 and all(np.isfinite(losses))
 
 
@@ -235,8 +236,9 @@ def test_image_shape_must_match_array_shape(sampler, digits_imbalanced):
 @pytest.mark.parametrize("epochs", [0, -3])
 def test_non_positive_epochs_are_rejected(sampler, tabular_imbalanced, epochs):
     X, y = tabular_imbalanced
-    with pytest.raises(ValueError, match="'gan_epochs' parameter .* must be an int"):
-        clone(sampler).set_params(gan_epochs=epochs).fit_resample(X, y)
+    _, name, _ = last_stage(sampler)
+    with pytest.raises(ValueError, match=f"'{name}' parameter .* must be an int"):
+        clone(sampler).set_params(**{name: epochs}).fit_resample(X, y)
 
 
 @samplers
@@ -362,7 +364,8 @@ def test_latent_draw_is_float32_under_autocast():
 @samplers
 def test_divergence_is_a_clear_error_not_nan_rows(sampler, tabular_imbalanced):
     X, y = tabular_imbalanced
-    exploding = clone(sampler).set_params(gan_learning_rate=1e35, gan_epochs=3)
+    _, epochs, learning_rate = last_stage(sampler)
+    exploding = clone(sampler).set_params(**{learning_rate: 1e35, epochs: 3})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         with pytest.raises(FloatingPointError, match="diverged"):
