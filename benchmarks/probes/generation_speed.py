@@ -29,7 +29,6 @@ It reuses the runner's modules, so ``benchmarks/`` goes on the path::
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +42,7 @@ from _protocols import (
     recognisability,
     train_reference,
 )
+from _timing import filter_settings, generation_labels, images_per_second
 from configs import (
     BAGAN_UNFILTERED,
     DatasetSpec,
@@ -53,16 +53,6 @@ from configs import (
 
 SHORT_TRAINING = {"ae_epochs": 1, "gan_epochs": 1}
 PRECISIONS = ("float32", "bfloat16")
-
-
-def images_per_second(sampler, labels: np.ndarray, repeats: int) -> float:
-    """Best-of-``repeats`` generation rate for ``labels``, in images per second."""
-    best = np.inf
-    for repeat in range(repeats):
-        start = time.perf_counter()
-        sampler.generate(labels, random_state=repeat)
-        best = min(best, time.perf_counter() - start)
-    return len(labels) / best
 
 
 def quality_cells(sampler, reference, data, n_per_class, seed, float32_samples):
@@ -134,12 +124,8 @@ def main(argv=None):
             name, image_shape=data.image_shape, seed=args.seed, experiment=experiment
         )
         sampler.fit_resample(data.X_train, data.y_train)
-        classes = [c for c, n in sampler.sampling_strategy_.items() if n > 0]
-        labels = np.resize(np.asarray(classes), args.n_images)
-        filters = [sampler.get_params().get("discriminator_filter")]
-        if filters[0] is not None:
-            filters.append(not filters[0])
-        for discriminator_filter in filters:
+        labels = generation_labels(sampler, args.n_images)
+        for discriminator_filter in filter_settings(sampler):
             if discriminator_filter is not None:
                 sampler.set_params(discriminator_filter=discriminator_filter)
             float32_samples = None
