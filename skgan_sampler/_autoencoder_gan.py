@@ -279,27 +279,6 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
         return self.gan_epochs
 
     @abstractmethod
-    def _build_autoencoder(
-        self, network_shape: tuple[int, ...], n_classes: int
-    ) -> torch.nn.ModuleDict:
-        """The untrained modules of :attr:`_autoencoder_modules`, in that order."""
-
-    @abstractmethod
-    def _autoencoder_loss(
-        self, autoencoder: torch.nn.ModuleDict, x: torch.Tensor, y: torch.Tensor
-    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """The loss of one autoencoder batch, and the terms to log by name."""
-
-    def _fit_latent_model(
-        self,
-        encoder: torch.nn.Module,
-        data: torch.Tensor,
-        labels: torch.Tensor,
-        n_classes: int,
-    ) -> None:
-        """Fit the model latents are drawn from (none by default: N(0, I))."""
-
-    @abstractmethod
     def _build_discriminator(
         self,
         autoencoder: torch.nn.ModuleDict,
