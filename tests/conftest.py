@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 # The library never guesses where the data is; the tests may know the layout
 # of this project's checkouts, where the data sits in ../shared/data.
@@ -23,3 +24,17 @@ def real_data_home():
     """
     folder = os.environ.get("SKGAN_SAMPLER_DATA")
     return Path(folder) if folder else _REPO_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Train on one torch thread, as the docs build does, then restore.
+
+    Tiny networks gain nothing from a second thread, and on the 2-core
+    development machine, busy with other processes, fits ran ten to twenty
+    times slower on torch's default of one thread per core.
+    """
+    n_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n_threads)

@@ -17,18 +17,8 @@ from skgan_sampler._training import class_batch_sampler
 
 CPU = torch.device("cpu")
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Train the tiny networks on one thread.
-
-    A second thread gains them nothing, and on a machine busy with other
-    processes it made these fits many times slower (as in test_examples).
-    """
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
+# Tiny networks: one thread (the conftest fixture says why).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -25,21 +25,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO_ROOT / "examples").glob("plot_*.py"))
 
 
-@pytest.fixture
-def one_torch_thread():
-    """Train on one thread, as the docs build does.
-
-    On a 2-core machine busy with other processes, torch's default of one
-    thread per core was measured about ten times slower than one thread.
-    """
-    import torch
-
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def _gallery_setting(name):
     """The source of a sphinx_gallery_conf entry in docs/conf.py."""
     conf = (REPO_ROOT / "docs" / "conf.py").read_text(encoding="utf-8")

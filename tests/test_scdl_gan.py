@@ -17,18 +17,8 @@ from skgan_sampler._networks import build_encoder, classifier_discriminator
 
 COUNTS = [100, 70, 50, 35, 25, 18, 12, 10, 8, 6]
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Train these 8x8 networks on one thread.
-
-    On the 2-core development machine, busy with other processes, the
-    module's fits took 240 s on torch's default two threads and 10 s on one.
-    """
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
+# Tiny networks: one thread (the conftest fixture says why).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
