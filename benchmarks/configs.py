@@ -69,11 +69,18 @@ WAE_GAN = "WAE-GAN"
 #: side of the comparison behind ``discriminator_filter=True``, the default.
 BAGAN_UNFILTERED = "BAGANSampler-unfiltered"
 
+#: BAGAN and SCDL-GAN drawing their latent codes by SMOTE between the codes of
+#: a class, as DeepSMOTE does, instead of from a Gaussian per class.
+BAGAN_LATENT_SMOTE = "BAGANSampler-latent-smote"
+SCDL_GAN_LATENT_SMOTE = "SCDLGANSampler-latent-smote"
+
 #: Methods that are a package sampler with other parameters: name -> (sampler
 #: class, parameters set before the experiment's own).
 SAMPLER_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     WAE_GAN: ("SCDLGANSampler", {"supervised_weight": 0.0}),
     BAGAN_UNFILTERED: ("BAGANSampler", {"discriminator_filter": False}),
+    BAGAN_LATENT_SMOTE: ("BAGANSampler", {"latent_model": "smote"}),
+    SCDL_GAN_LATENT_SMOTE: ("SCDLGANSampler", {"latent_model": "smote"}),
 }
 
 #: Environment variable naming the data folder when --data-home is not given;

@@ -9,9 +9,10 @@ and DeepSMOTE the same without the adversarial stage.
 latent model, and owns the ``ae_*`` parameters;
 :class:`BaseAutoencoderGANSampler` adds the adversarial stage and the
 ``gan_*`` parameters. A recipe overrides the hooks that differ.
-:class:`BaseBalancingGANSampler` adds what BAGAN and SCDL-GAN share: one
-Gaussian per class in the latent space, a (K+1)-way discriminator started
-from the encoder, BAGAN's adversarial step and the discriminator filter.
+:class:`BaseBalancingGANSampler` adds what BAGAN and SCDL-GAN share: a
+latent model per class (a Gaussian, or SMOTE between the class's codes), a
+(K+1)-way discriminator started from the encoder, BAGAN's adversarial step
+and the discriminator filter.
 """
 
 # Authors: skgan_sampler developers
@@ -28,7 +29,13 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import ADVERSARIAL_CONSTRAINTS, SHARED_CONSTRAINTS, BaseGANSampler
-from ._latent import ClassGaussians, GaussianLatentSampler, fit_class_gaussians
+from ._latent import (
+    ClassGaussians,
+    GaussianLatentSampler,
+    SMOTELatentSampler,
+    fit_class_gaussians,
+    fit_class_smote,
+)
 from ._networks import (
     BAGAN_DROPOUT,
     BAGAN_LEAKY_SLOPE,
@@ -42,6 +49,10 @@ from ._training import TrainingMonitor, adam, optimizer_step, train_stage
 # Class codes per generation call with the discriminator filter: the rejected
 # samples of a whole call are redrawn together, in few large passes.
 FILTERED_GENERATION_CHUNK = 4096
+
+# Neighbours of latent SMOTE in the GAN samplers: SMOTE's and DeepSMOTE's
+# default.
+LATENT_SMOTE_NEIGHBORS = 5
 
 AdversarialStep = Callable[[torch.Tensor], dict[str, torch.Tensor]]
 BatchLoss = Callable[[torch.Tensor], tuple[torch.Tensor, dict[str, torch.Tensor]]]
@@ -300,18 +311,20 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
 
 
 class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
-    """Base class of BAGAN and SCDL-GAN: class Gaussians and a (K+1)-way GAN.
+    """Base class of BAGAN and SCDL-GAN: a class latent model and a (K+1)-way GAN.
 
-    The latent model is one Gaussian per class of the encoder's codes; the
-    discriminator starts from the encoder's trunk with ``n_classes + 1``
-    outputs (the last one "fake"); the adversarial stage is BAGAN's. New
-    samples of class ``c`` are ``generator(z)`` with ``z`` drawn from class
-    ``c``'s Gaussian, drawn again while the discriminator calls them another
-    class when ``discriminator_filter`` is True.
+    The latent model is one Gaussian per class of the encoder's codes, or
+    SMOTE between each class's codes (``latent_model``); the discriminator
+    starts from the encoder's trunk with ``n_classes + 1`` outputs (the last
+    one "fake"); the adversarial stage is BAGAN's. New samples of class ``c``
+    are ``generator(z)`` with ``z`` drawn from class ``c``'s latent model,
+    drawn again while the discriminator calls them another class when
+    ``discriminator_filter`` is True.
     """
 
     _parameter_constraints: dict = {
         **BaseAutoencoderGANSampler._parameter_constraints,
+        "latent_model": [StrOptions({"gaussian", "smote"})],
         "covariance_type": [StrOptions({"full", "diag"})],
         "discriminator_filter": ["boolean"],
     }
@@ -331,6 +344,7 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
         device,
         generation_precision,
         verbose,
+        latent_model,
         covariance_type,
         discriminator_filter,
     ):
@@ -348,6 +362,7 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
             generation_precision=generation_precision,
             verbose=verbose,
         )
+        self.latent_model = latent_model
         self.covariance_type = covariance_type
         self.discriminator_filter = discriminator_filter
 
@@ -366,6 +381,19 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
         )
 
     def _fit_latent_model(self, encoder, data, labels, n_classes):
+        # A refit with the other latent model must not leave the first one's
+        # attributes behind.
+        for name in (
+            "class_latent_means_",
+            "class_latent_covariances_",
+            "latent_smote_",
+        ):
+            vars(self).pop(name, None)
+        if self.latent_model == "smote":
+            self.latent_smote_ = fit_class_smote(
+                encoder, data, labels, n_classes, LATENT_SMOTE_NEIGHBORS
+            )
+            return
         gaussians = fit_class_gaussians(encoder, data, labels, n_classes)
         covariances = gaussians.covariances
         if self.covariance_type == "diag":
@@ -376,7 +404,11 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
     def _build_discriminator(self, autoencoder, network_shape, n_classes):
         return discriminator_from_encoder(autoencoder["encoder"], n_classes)
 
-    def _latent_sampler(self, device: torch.device) -> GaussianLatentSampler:
+    def _latent_sampler(
+        self, device: torch.device
+    ) -> GaussianLatentSampler | SMOTELatentSampler:
+        if hasattr(self, "latent_smote_"):
+            return SMOTELatentSampler(self.latent_smote_, device)
         gaussians = ClassGaussians(
             self.class_latent_means_, self.class_latent_covariances_
         )

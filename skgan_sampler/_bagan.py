@@ -36,6 +36,7 @@ class BAGANSampler(BaseBalancingGANSampler):
     {ae_learning_rate}
     {gan_epochs}
     {gan_learning_rate}
+    {latent_model}
     {covariance_type}
     {discriminator_filter}
     {device}
@@ -51,10 +52,7 @@ class BAGANSampler(BaseBalancingGANSampler):
         The trained generator (initialised from the decoder), on the CPU.
     discriminator_ : torch.nn.Module
         The trained ``n_classes + 1``-way discriminator, on the CPU.
-    class_latent_means_ : ndarray of shape (n_classes, latent_dim)
-        Mean of each class's encoded training samples.
-    class_latent_covariances_ : ndarray of shape (n_classes, latent_dim, latent_dim)
-        Covariance of each class's codes, as ``covariance_type`` says.
+    {latent_model_attributes}
     gan_epochs_ : int
         Passes over the data made by the adversarial stage.
     history_ : dict
@@ -108,6 +106,7 @@ class BAGANSampler(BaseBalancingGANSampler):
         ae_learning_rate=1e-3,
         gan_epochs=20,
         gan_learning_rate=5e-4,
+        latent_model="gaussian",
         covariance_type="full",
         discriminator_filter=True,
         device="auto",
@@ -127,6 +126,7 @@ class BAGANSampler(BaseBalancingGANSampler):
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
+            latent_model=latent_model,
             covariance_type=covariance_type,
             discriminator_filter=discriminator_filter,
         )

@@ -110,9 +110,17 @@ default="auto"
         generators on such a CPU and float32 otherwise (tabular rows, GAMO's
         generator, GPUs, other CPUs); see :ref:`precision`. It is read when
         samples are generated, so it can be changed after fitting.""",
+    "latent_model": """latent_model : {"gaussian", "smote"}, default={default}
+        How latent codes of a class are drawn, for the adversarial stage and
+        for generation. ``"gaussian"`` draws from one Gaussian fitted to the
+        encoder's codes of the class, as the paper does; ``"smote"``
+        interpolates between a code of the class and one of its 5 nearest
+        codes of the class, as :class:`DeepSMOTESampler` does, so new codes
+        stay between real ones. See :ref:`latent-models`.""",
     "covariance_type": """covariance_type : {"full", "diag"}, default={default}
         Covariance of each class's Gaussian in the latent space: a
-        Ledoit-Wolf shrunk full covariance, or only its diagonal.""",
+        Ledoit-Wolf shrunk full covariance, or only its diagonal. Used only
+        when ``latent_model="gaussian"``.""",
     "discriminator_filter": """discriminator_filter : bool, default={default}
         Draw again every generated sample whose largest class output of the
         fitted discriminator is another class than the one asked for, up to
@@ -125,6 +133,16 @@ default="auto"
         0 shows nothing; 1 shows a progress bar per training stage, counting
         mini-batches, with the last epoch's mean losses, and one for
         generation; 2 also prints every epoch's mean losses.""",
+    "latent_model_attributes": """class_latent_means_ : ndarray of shape \
+(n_classes, latent_dim)
+        Mean of each class's encoded training samples; defined only when
+        ``latent_model="gaussian"``.
+    class_latent_covariances_ : ndarray of shape (n_classes, latent_dim, latent_dim)
+        Covariance of each class's codes, as ``covariance_type`` says;
+        defined only when ``latent_model="gaussian"``.
+    latent_smote_ : ClassSMOTE
+        The encoded training samples grouped by class and each one's nearest
+        codes of its class; defined only when ``latent_model="smote"``.""",
     "classes_attributes": """sampling_strategy_ : dict
         Number of samples generated for each class.
     classes_ : ndarray of shape (n_classes,)

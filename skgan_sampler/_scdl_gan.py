@@ -56,6 +56,7 @@ class SCDLGANSampler(BaseBalancingGANSampler):
     prior_variance : float, default=1.0
         Variance of the isotropic Gaussian prior of the WAE; also sets the
         scales of the inverse multiquadratics kernel of the MMD.
+    {latent_model}
     {covariance_type}
     {discriminator_filter}
     {device}
@@ -73,10 +74,7 @@ class SCDLGANSampler(BaseBalancingGANSampler):
         The trained generator (initialised from the decoder), on the CPU.
     discriminator_ : torch.nn.Module
         The trained ``n_classes + 1``-way discriminator, on the CPU.
-    class_latent_means_ : ndarray of shape (n_classes, latent_dim)
-        Mean of each class's encoded training samples.
-    class_latent_covariances_ : ndarray of shape (n_classes, latent_dim, latent_dim)
-        Covariance of each class's codes, as ``covariance_type`` says.
+    {latent_model_attributes}
     gan_epochs_ : int
         Passes over the data made by the adversarial stage.
     history_ : dict
@@ -140,6 +138,7 @@ class SCDLGANSampler(BaseBalancingGANSampler):
         mmd_weight=1.0,
         supervised_weight=1.0,
         prior_variance=1.0,
+        latent_model="gaussian",
         covariance_type="full",
         discriminator_filter=False,
         device="auto",
@@ -159,6 +158,7 @@ class SCDLGANSampler(BaseBalancingGANSampler):
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
+            latent_model=latent_model,
             covariance_type=covariance_type,
             discriminator_filter=discriminator_filter,
         )
