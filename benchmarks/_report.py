@@ -44,6 +44,11 @@ PUBLISHED_DEEPSMOTE = {
         "geometric_mean": 76.39,
         "macro_f1": 68.06,
     },
+    "DeepSMOTE": {
+        "balanced_accuracy": 83.63,
+        "geometric_mean": 90.61,
+        "macro_f1": 83.27,
+    },
 }
 
 #: SCDL-GAN course report, SmallCNN on imbalanced Fashion-MNIST, test accuracy.

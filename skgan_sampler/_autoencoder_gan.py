@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import ADVERSARIAL_CONSTRAINTS, SHARED_CONSTRAINTS, BaseGANSampler
+from ._base import ADVERSARIAL_CONSTRAINTS, SHARED_CONSTRAINTS, BaseDeepOverSampler
 from ._latent import (
     ClassGaussians,
     GaussianLatentSampler,
@@ -58,7 +58,7 @@ AdversarialStep = Callable[[torch.Tensor], dict[str, torch.Tensor]]
 BatchLoss = Callable[[torch.Tensor], tuple[torch.Tensor, dict[str, torch.Tensor]]]
 
 
-class BaseAutoencoderSampler(BaseGANSampler):
+class BaseAutoencoderSampler(BaseDeepOverSampler):
     """Base class of the samplers whose networks start as an autoencoder.
 
     ``_fit_networks`` trains the autoencoder of :meth:`_build_autoencoder`

@@ -187,7 +187,7 @@ def document_parameters(cls: type) -> type:
     return cls
 
 
-class BaseGANSampler(BaseOverSampler):
+class BaseDeepOverSampler(BaseOverSampler):
     """Base class of the package's deep oversamplers (the GANs and DeepSMOTE).
 
     ``fit_resample`` validates the input, maps rows to network tensors in

@@ -17,7 +17,7 @@ from torch import nn
 from ._base import (
     ADVERSARIAL_CONSTRAINTS,
     SHARED_CONSTRAINTS,
-    BaseGANSampler,
+    BaseDeepOverSampler,
     document_parameters,
 )
 from ._networks import ConvexGenerator, LabelConcatDiscriminator, gamo_player_mlp
@@ -148,7 +148,7 @@ def train_gamo(
 
 
 @document_parameters
-class GAMOSampler(BaseGANSampler):
+class GAMOSampler(BaseDeepOverSampler):
     """Oversample with GAMO, generative adversarial minority oversampling.
 
     A three-player game [1]_: a convex generator G against a classifier M and
