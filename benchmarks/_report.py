@@ -145,11 +145,30 @@ def _is_gamo_fashion(cell: dict) -> bool:
     )
 
 
+def _cnn_budget(cnn_epochs: int, cnn_params: dict | None) -> str:
+    """SmallCNN's training budget in words: epochs, or steps and schedule."""
+    params = cnn_params or {}
+    if "n_steps" in params:
+        schedule = params.get("lr_schedule")
+        return f"{params['n_steps']} steps" + (
+            f", {schedule} decay" if schedule else ""
+        )
+    return f"{cnn_epochs} epochs"
+
+
 def _caption(cells: list[dict]) -> str:
     """Data, profile, seeds, epochs, versions and machine of a dataset's cells."""
     first = cells[0]
     seeds = sorted({cell["seed"] for cell in cells})
-    cnn_epochs = sorted({cell["settings"]["cnn_epochs"] for cell in cells})
+    # A step budget in cnn_params replaces the epochs.
+    cnn_budgets = sorted(
+        {
+            _cnn_budget(
+                cell["settings"]["cnn_epochs"], cell["settings"].get("cnn_params")
+            )
+            for cell in cells
+        }
+    )
     sampler_epochs = {}
     for cell in cells:
         params = cell["settings"]["sampler_params"]
@@ -180,8 +199,8 @@ def _caption(cells: list[dict]) -> str:
         f"(seed {first['seed']}): [{counts}]; test counts: "
         f"{sum(first['test_counts'].values())} images. Seeds: "
         f"{', '.join(map(str, seeds))} (n = seeds a row averages; ± is the "
-        f"sample standard deviation). SmallCNN epochs: "
-        f"{', '.join(map(str, cnn_epochs))}. Sampler epochs: {epochs or '—'}. "
+        f"sample standard deviation). SmallCNN: "
+        f"{', '.join(cnn_budgets)}. Sampler epochs: {epochs or '—'}. "
         f"Versions: {' / '.join(sorted(versions))}. Machine: "
         f"{' / '.join(sorted(machines))}.*"
     )
@@ -648,6 +667,34 @@ def _diagnostics_table(scored: dict[str, list[dict]], classes: list | None) -> s
                 for label, _, _ in DIAGNOSTIC_COLUMNS
             ]
         )
+    return _table(header, rows)
+
+
+#: Protocol (e)'s columns shown class by class: what a sampler lacks for
+#: which class (diversity, fidelity, novelty).
+PER_CLASS_DIAGNOSTICS = (
+    "coverage",
+    "C2ST features",
+    "nearest-train distance gen./test",
+)
+
+
+def _per_class_diagnostic_table(
+    scored: dict[str, list[dict]], classes: list, label: str
+) -> str:
+    """One protocol (e) column per class: mean over the seeds of each method."""
+    header = ["method", *(str(c) for c in classes)]
+    rows = []
+    for method, cells in scored.items():
+        row = [method]
+        for c in classes:
+            values = [
+                v
+                for cell in cells
+                if (v := _diagnostic_values(cell, label, [c])) is not None
+            ]
+            row.append(f"{np.mean(values):.2f}" if values else "—")
+        rows.append(row)
     return _table(header, rows)
 
 
@@ -1121,6 +1168,17 @@ def _diagnostics_section(section: _DatasetSection) -> list[str]:
         "",
         _diagnostics_table(section.scored, [smallest]),
         "",
+        *(
+            line
+            for label in PER_CLASS_DIAGNOSTICS
+            for line in (
+                f"{label[0].upper()}{label[1:]} per class (mean over seeds; "
+                "columns are classes):",
+                "",
+                _per_class_diagnostic_table(section.scored, section.classes, label),
+                "",
+            )
+        ),
         section.caption,
         "",
     ]

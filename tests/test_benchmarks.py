@@ -818,3 +818,24 @@ def test_headline_takes_the_best_pipeline_over_plain_and_augmented():
     table = _report._augmentation_table(by_method)
     none = next(line for line in table.splitlines() if line.startswith("| none"))
     assert "+3.3 [" in none and "(above, n = 3)" in none
+
+
+def test_per_class_diagnostics_average_each_class_over_seeds():
+    def cell(coverage):
+        per_class = {"class": [0, 1], "coverage": coverage}
+        return {"diagnostics": {"per_class": per_class}}
+
+    scored = {
+        "SMOTE": [cell([0.2, 0.4]), cell([0.4, 0.6])],
+        "BAGANSampler": [cell([0.9, 0.1])],
+    }
+    table = _report._per_class_diagnostic_table(scored, [0, 1, 2], "coverage")
+    rows = [line.split(" | ") for line in table.splitlines()[2:]]
+    assert rows[0] == ["| SMOTE", "0.30", "0.50", "— |"]
+    assert rows[1] == ["| BAGANSampler", "0.90", "0.10", "— |"]
+
+
+def test_caption_names_the_step_budget_of_smallcnn():
+    assert _report._cnn_budget(10, None) == "10 epochs"
+    instrument = configs.INSTRUMENT.experiments[0].cnn_params
+    assert _report._cnn_budget(10, instrument) == "710 steps, cosine decay"
