@@ -74,6 +74,10 @@ BAGAN_UNFILTERED = "BAGANSampler-unfiltered"
 BAGAN_LATENT_SMOTE = "BAGANSampler-latent-smote"
 SCDL_GAN_LATENT_SMOTE = "SCDLGANSampler-latent-smote"
 
+#: DeepSMOTE with the reference code's penalty (an extra reconstruction loss on
+#: one class that trains the decoder only) instead of the paper's permuted one.
+DEEPSMOTE_REFERENCE_PENALTY = "DeepSMOTESampler-reference-penalty"
+
 #: Methods that are a package sampler with other parameters: name -> (sampler
 #: class, parameters set before the experiment's own).
 SAMPLER_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -81,6 +85,7 @@ SAMPLER_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     BAGAN_UNFILTERED: ("BAGANSampler", {"discriminator_filter": False}),
     BAGAN_LATENT_SMOTE: ("BAGANSampler", {"latent_model": "smote"}),
     SCDL_GAN_LATENT_SMOTE: ("SCDLGANSampler", {"latent_model": "smote"}),
+    DEEPSMOTE_REFERENCE_PENALTY: ("DeepSMOTESampler", {"penalty": "reference"}),
 }
 
 #: Environment variable naming the data folder when --data-home is not given;
