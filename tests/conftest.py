@@ -6,8 +6,10 @@
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
+from sklearn.datasets import load_digits
 
 # The library never guesses where the data is; the tests may know the layout
 # of this project's checkouts, where the data sits in ../shared/data.
@@ -38,3 +40,21 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(n_threads)
+
+
+@pytest.fixture(scope="session")
+def float_digits():
+    """scikit-learn's digits: float32 rows of 8x8 images, and their labels."""
+    X, y = load_digits(return_X_y=True)
+    return X.astype(np.float32), y
+
+
+@pytest.fixture(scope="session")
+def imbalanced_float_digits(float_digits):
+    """All ten digits, 60 images each but 3, 5 and 8: 4, 12 and 30 images."""
+    X, y = float_digits
+    counts = {3: 4, 5: 12, 8: 30}
+    keep = np.concatenate(
+        [np.flatnonzero(y == c)[: counts.get(c, 60)] for c in range(10)]
+    )
+    return X[keep], y[keep]

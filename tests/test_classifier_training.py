@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from sklearn.datasets import load_digits
 
 from skgan_sampler import SmallCNN
 from skgan_sampler._augmentation import random_flip, random_shift
@@ -19,15 +18,9 @@ from skgan_sampler._losses import effective_number_weights
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X.astype(np.float32), y
-
-
-@pytest.fixture(scope="module")
-def imbalanced_digits(digits):
+def imbalanced_digits(float_digits):
     """Digits 0, 1 and 2 with 150, 30 and 6 images."""
-    X, y = digits
+    X, y = float_digits
     keep = np.concatenate(
         [np.flatnonzero(y == c)[:n] for c, n in {0: 150, 1: 30, 2: 6}.items()]
     )
@@ -39,15 +32,15 @@ def _cnn(**params):
 
 
 @pytest.mark.parametrize("n_rows", [100, 400])
-def test_n_steps_is_the_same_budget_for_any_training_set(digits, n_rows):
-    X, y = digits
+def test_n_steps_is_the_same_budget_for_any_training_set(float_digits, n_rows):
+    X, y = float_digits
     cnn = _cnn(n_steps=7, batch_size=32).fit(X[:n_rows], y[:n_rows])
     assert cnn.n_steps_ == 7
     assert len(cnn.loss_curve_) == math.ceil(7 / math.ceil(n_rows / 32))
 
 
-def test_epochs_count_the_steps_without_n_steps(digits):
-    X, y = digits
+def test_epochs_count_the_steps_without_n_steps(float_digits):
+    X, y = float_digits
     # 100 rows in batches of 32: 32, 32, 32 and 4.
     assert _cnn(epochs=3, batch_size=32).fit(X[:100], y[:100]).n_steps_ == 12
 
@@ -104,12 +97,12 @@ def test_logit_adjustment_with_a_uniform_prior_is_cross_entropy():
 
 
 def test_logit_adjustment_favours_the_rare_classes_and_predicts_plain_logits(
-    imbalanced_digits, digits
+    imbalanced_digits, float_digits
 ):
     X, y = imbalanced_digits
     plain = _cnn(epochs=5).fit(X, y)
     adjusted = _cnn(epochs=5, logit_adjustment=1.0).fit(X, y)
-    X_all, y_all = digits
+    X_all, y_all = float_digits
     rare = X_all[y_all == 2]
     assert (adjusted.predict(rare) == 2).mean() > (plain.predict(rare) == 2).mean()
     # Predictions are the softmax of the network's plain logits.
@@ -163,8 +156,8 @@ def test_sample_weight_weighs_rows_in_the_loss():
     )
 
 
-def test_sample_weight_in_fit(digits):
-    X, y = digits
+def test_sample_weight_in_fit(float_digits):
+    X, y = float_digits
     X, y = X[:200], y[:200]
     plain = _cnn(epochs=2).fit(X, y)
     ones = _cnn(epochs=2).fit(X, y, sample_weight=np.ones(len(y)))
@@ -223,8 +216,8 @@ def test_random_flip_mirrors_about_half_the_images():
     assert 0.45 < mirrored.float().mean() < 0.55
 
 
-def test_augmented_training_is_reproducible_and_predicts_unaugmented(digits):
-    X, y = digits
+def test_augmented_training_is_reproducible_and_predicts_unaugmented(float_digits):
+    X, y = float_digits
     first = _cnn(epochs=2, augment="shift_flip").fit(X[:300], y[:300])
     second = _cnn(epochs=2, augment="shift_flip").fit(X[:300], y[:300])
     np.testing.assert_array_equal(
@@ -239,7 +232,7 @@ def test_augmented_training_is_reproducible_and_predicts_unaugmented(digits):
     )
 
 
-def test_augment_needs_images(digits):
-    X, y = digits
+def test_augment_needs_images(float_digits):
+    X, y = float_digits
     with pytest.raises(ValueError, match="augment='shift' transforms images"):
         SmallCNN(augment="shift", epochs=1).fit(X[:50], y[:50])
