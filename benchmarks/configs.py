@@ -567,6 +567,10 @@ MS_GP_GAN_PER_CRITIC = 4.1 / 5
 # GAMO (dense nets, batch 32): about 1.75 SmallCNN epochs per epoch, a ratio
 # measured on a heavily loaded machine, so only an order of magnitude.
 MS_GAMO = 1.4
+# DeepSMOTE's permutation penalty encodes and decodes one class batch per
+# mini-batch besides the batch itself: its autoencoder epochs cost about 1.5
+# plain ones (118 s for 20 epochs on 9,000 images, 2 AMD EPYC cores).
+DEEPSMOTE_PENALTY_FACTOR = 1.5
 # SmallCNN forward pass only (prediction, features), per image.
 MS_PREDICT = 0.25
 # Fixed costs per cell: data loading, the cheap model, scoring, storing.
@@ -626,6 +630,8 @@ def estimate_cell_seconds(
         seconds *= 2
     if is_gan_method(method):
         ae = sampler_params.get("ae_epochs", 0) * MS_AUTOENCODER
+        if sampler_params.get("penalty_weight"):
+            ae *= DEEPSMOTE_PENALTY_FACTOR
         gan_epochs = _gan_epochs(
             sampler_params.get("gan_epochs", 0),
             n_train,
