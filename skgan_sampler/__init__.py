@@ -8,6 +8,7 @@ from ._bagan_gp import BAGANGPSampler
 from ._classifier import SmallCNN
 from ._deepsmote import DeepSMOTESampler
 from ._gamo import GAMOSampler
+from ._sampling_strategy import TopUp
 from ._scdl_gan import SCDLGANSampler
 
 __version__ = "0.1.0.dev0"
@@ -19,5 +20,6 @@ __all__ = [
     "GAMOSampler",
     "SCDLGANSampler",
     "SmallCNN",
+    "TopUp",
     "__version__",
 ]
