@@ -220,7 +220,9 @@ def test_report_published_rows_and_lossy_label(finished_run, tmp_path):
     assert "*83.03*" in report and "*73.05*" in report
     assert "## cifar10_jpeg-x (lossy JPEG copy)" in report
     fashion = report[report.index("## fashion_mnist-gamo") : report.index("## cifar")]
-    assert "Best GAN pipeline" not in fashion  # no GAN cell in the Fashion group
+    assert (
+        "Best deep-sampler pipeline" not in fashion
+    )  # no GAN cell in the Fashion group
     assert "Best oversampler: **SMOTE**" in fashion
 
 
@@ -262,13 +264,13 @@ def test_headline_names_the_best_of_each_kind_with_paired_intervals():
     by_method["ADASYN"] = _seed_cells("ADASYN", [90])  # one seed: not comparable
     headline = _report._headline(by_method, with_target=True)
     assert "Best pipeline overall: **logit_adjustment**" in headline
-    assert "Best pipeline without a GAN: **logit_adjustment**" in headline
+    assert "Best pipeline without a deep sampler: **logit_adjustment**" in headline
     assert "Best oversampler: **BAGANSampler**" in headline
     assert "Best loss-side baseline: **logit_adjustment**" in headline
     assert "BAGANSampler − logit_adjustment, paired by seed: -1.3" in headline
     assert headline.count("BAGANSampler − logit_adjustment") == 1
-    assert "Best GAN pipeline: BAGANSampler 76.7" in headline
-    assert "Best GAN pipeline" not in _report._headline(by_method)
+    assert "Best deep-sampler pipeline: BAGANSampler 76.7" in headline
+    assert "Best deep-sampler pipeline" not in _report._headline(by_method)
     table = _report._paired_table(by_method)
     header = table.splitlines()[0]
     assert "− no resampling (none)" in header and "− class weights" in header
@@ -809,8 +811,14 @@ def test_headline_takes_the_best_pipeline_over_plain_and_augmented():
         "BAGANSampler": cells("BAGANSampler", [79, 80, 78], [80, 81, 80]),
     }
     headline = _report._headline(by_method)
-    assert "Best pipeline without a GAN: **logit_adjustment + augment**" in headline
-    assert "Best pipeline with a GAN sampler: **BAGANSampler + augment**" in headline
+    assert (
+        "Best pipeline without a deep sampler: **logit_adjustment + augment**"
+        in headline
+    )
+    assert (
+        "Best pipeline with a deep sampler (GAN or DeepSMOTE): "
+        "**BAGANSampler + augment**" in headline
+    )
     assert (
         "BAGANSampler + augment − logit_adjustment + augment, paired by seed: -0.3"
         in headline
