@@ -27,7 +27,12 @@ from typing import Any
 
 import numpy as np
 from _protocols import decode_samples
-from configs import AUGMENTED_SMALLCNN, LOSS_SIDE_METHODS, available_methods
+from configs import (
+    AUGMENTED_SMALLCNN,
+    LOSS_SIDE_METHODS,
+    SAMPLER_VARIANTS,
+    available_methods,
+)
 from scipy import stats
 
 # --------------------------------------------------------------------------
@@ -616,6 +621,30 @@ def _augmentation_table(by_method: dict[str, list[dict]]) -> str:
     return _table(header, rows)
 
 
+def _variants_table(by_method: dict[str, list[dict]]) -> str:
+    """Each sampler variant minus its sampler, plain and augmented, paired."""
+    rows = []
+    for variant, (sampler, params) in SAMPLER_VARIANTS.items():
+        if variant not in by_method or sampler not in by_method:
+            continue
+        differences = [
+            PairedDifference.of(
+                _scores_by_seed(by_method[variant], model),
+                _scores_by_seed(by_method[sampler], model),
+            )
+            for model in ("SmallCNN", AUGMENTED_SMALLCNN)
+        ]
+        settings = ", ".join(f"{name}={value!r}" for name, value in params.items())
+        rows.append(
+            [variant, f"{sampler}({settings})"]
+            + [str(d) if d is not None else "—" for d in differences]
+        )
+    if not rows:
+        return ""
+    header = ["variant", "is", "− its sampler, plain", "− its sampler, + augment"]
+    return _table(header, rows)
+
+
 #: Protocol (e)'s columns: label, then the key of the cell's per-class table
 #: and the key it is divided by (None: shown as it is). The image statistics
 #: exist for images only.
@@ -1063,6 +1092,7 @@ def _dataset_section(section: _DatasetSection) -> list[str]:
     out += _smallcnn_section(section)
     if section.augmented:
         out += _augmentation_section(section)
+    out += _variants_section(section)
     out += _cheap_model_section(section)
     if section.scored:
         out += _recognisability_section(section)
@@ -1142,6 +1172,23 @@ def _augmentation_section(section: _DatasetSection) -> list[str]:
         _downstream_table(section.by_method, AUGMENTED_SMALLCNN, published=False),
         "",
         section.caption,
+        "",
+    ]
+
+
+def _variants_section(section: _DatasetSection) -> list[str]:
+    """What a variant's one parameter changes downstream, paired by seed."""
+    table = _variants_table(section.by_method)
+    if not table:
+        return []
+    return [
+        "### Sampler variants against their sampler",
+        "",
+        "Each variant is a package sampler with one parameter changed; its "
+        "SmallCNN balanced accuracy minus the sampler's with its defaults, "
+        "paired by seed (same training set, same classifier initialisation):",
+        "",
+        table,
         "",
     ]
 

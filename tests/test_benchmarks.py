@@ -847,3 +847,19 @@ def test_caption_names_the_step_budget_of_smallcnn():
     assert _report._cnn_budget(10, None) == "10 epochs"
     instrument = configs.INSTRUMENT.experiments[0].cnn_params
     assert _report._cnn_budget(10, instrument) == "710 steps, cosine decay"
+
+
+def test_variants_are_compared_with_their_sampler_paired_by_seed():
+    by_method = {
+        "BAGANSampler": _seed_cells("BAGANSampler", [70, 72, 71]),
+        configs.BAGAN_LATENT_SMOTE: _seed_cells("BAGANSampler", [71, 74, 72]),
+        configs.WAE_GAN: _seed_cells("SCDLGANSampler", [60, 61, 62]),  # no base
+    }
+    rows = _report._variants_table(by_method).splitlines()[2:]
+    assert len(rows) == 1
+    cells = rows[0].split(" | ")
+    assert cells[0] == f"| {configs.BAGAN_LATENT_SMOTE}"
+    assert cells[1] == "BAGANSampler(latent_model='smote')"
+    paired = _report.PairedDifference.of({0: 71, 1: 74, 2: 72}, {0: 70, 1: 72, 2: 71})
+    assert cells[2] == str(paired) and cells[3] == "— |"
+    assert _report._variants_table({"BAGANSampler": by_method["BAGANSampler"]}) == ""
