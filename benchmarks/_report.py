@@ -683,6 +683,17 @@ def _diagnostic_values(cell: dict, label: str, classes: list | None) -> float | 
     return float(values.mean())
 
 
+def _diagnostic_series(
+    cells: list[dict], label: str, classes: list | None
+) -> list[float]:
+    """:func:`_diagnostic_values` of every cell that has them (one per seed)."""
+    return [
+        v
+        for cell in cells
+        if (v := _diagnostic_values(cell, label, classes)) is not None
+    ]
+
+
 def _diagnostics_table(scored: dict[str, list[dict]], classes: list | None) -> str:
     header = ["method", "n", *(label for label, _, _ in DIAGNOSTIC_COLUMNS)]
     rows = []
@@ -690,14 +701,7 @@ def _diagnostics_table(scored: dict[str, list[dict]], classes: list | None) -> s
         rows.append(
             [method, str(len(cells))]
             + [
-                _mean_std(
-                    [
-                        v
-                        for cell in cells
-                        if (v := _diagnostic_values(cell, label, classes)) is not None
-                    ],
-                    digits=2,
-                )
+                _mean_std(_diagnostic_series(cells, label, classes), digits=2)
                 for label, _, _ in DIAGNOSTIC_COLUMNS
             ]
         )
@@ -722,11 +726,7 @@ def _per_class_diagnostic_table(
     for method, cells in scored.items():
         row = [method]
         for c in classes:
-            values = [
-                v
-                for cell in cells
-                if (v := _diagnostic_values(cell, label, [c])) is not None
-            ]
+            values = _diagnostic_series(cells, label, [c])
             row.append(f"{np.mean(values):.2f}" if values else "—")
         rows.append(row)
     return _table(header, rows)
