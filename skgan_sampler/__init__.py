@@ -8,6 +8,7 @@ from ._bagan_gp import BAGANGPSampler
 from ._classifier import SmallCNN
 from ._deepsmote import DeepSMOTESampler
 from ._gamo import GAMOSampler
+from ._oversampled_classifier import OversampledClassifier
 from ._sampling_strategy import TopUp
 from ._scdl_gan import SCDLGANSampler
 
@@ -18,6 +19,7 @@ __all__ = [
     "BAGANSampler",
     "DeepSMOTESampler",
     "GAMOSampler",
+    "OversampledClassifier",
     "SCDLGANSampler",
     "SmallCNN",
     "TopUp",

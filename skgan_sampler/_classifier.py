@@ -229,6 +229,9 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         The trained network, on the CPU in evaluation mode.
     loss_curve_ : list of float
         Mean training loss of each epoch.
+    last_layer_loss_curve_ : list of float
+        Mean loss of each epoch of :meth:`retrain_last_layer`, defined only
+        after it ran.
     n_steps_ : int
         Gradient steps made.
     n_features_in_ : int
@@ -400,6 +403,98 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
         modules_to_cpu(module)
         self.module_ = module
         self.loss_curve_ = monitor.history_as_dict()["training"]["classification"]
+        # A refit network has not had its last layer re-trained.
+        self.__dict__.pop("last_layer_loss_curve_", None)
+        return self
+
+    def retrain_last_layer(self, X, y, sample_weight=None):
+        """Train the last layer again on new rows, keeping the learned features.
+
+        The classifier re-training of decoupled learning (Kang et al., ICLR
+        2020): the final linear layer is initialised again and trained on
+        ``X, y`` while every other layer stays as :meth:`fit` left it. The
+        budget (``n_steps`` or ``epochs``), batch size, learning rate, schedule
+        and loss (class weights, logit adjustment, deferred re-weighting, with
+        the class frequencies of ``y``) are those of :meth:`fit`. The frozen
+        layers' features of each row are computed once, in evaluation mode, so
+        ``augment`` does not apply here.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows (or a 3-D/4-D image array) of the features seen in fit.
+        y : array-like of shape (n_samples,)
+            Labels, each one of ``classes_``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the loss, as in :meth:`fit`.
+
+        Returns
+        -------
+        self : SmallCNN
+            The classifier with its last layer trained again.
+        """
+        check_is_fitted(self)
+        X_rows, _ = split_array_shape(X)
+        X_rows, y = validate_data(self, X_rows, y, dtype=np.float32, reset=False)
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y has labels {unknown.tolist()} that fit did not see; "
+                "retrain_last_layer keeps the classes of fit, "
+                f"{self.classes_.tolist()}. Refit with all the classes."
+            )
+        y_codes = np.searchsorted(self.classes_, y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X_rows, ensure_non_negative=True
+            )
+        device = resolve_device(self.device)
+        loss = _TrainingLoss(self, y, y_codes, device)
+        monitor = TrainingMonitor(type(self).__name__, self.verbose)
+        module = self.module_.to(device).eval()
+        frozen, last_layer = module[:-1], module[-1]
+        with torch.no_grad():
+            features = in_batches(
+                frozen, self._to_network(X_rows, device), PREDICTION_CHUNK
+            )
+        targets = torch.as_tensor(y_codes, dtype=torch.long, device=device)
+        weights = None
+        if sample_weight is not None:
+            weights = torch.as_tensor(sample_weight, dtype=torch.float32, device=device)
+        with torch_random_stream(draw_seed(self.random_state), device):
+            last_layer.reset_parameters()
+            optimizer = torch.optim.Adam(last_layer.parameters(), lr=self.learning_rate)
+            n_steps = self._n_training_steps(len(features))
+            scheduler = _lr_scheduler(optimizer, self.lr_schedule, n_steps)
+            steps_done = 0
+
+            def step(batch):
+                nonlocal steps_done
+                batch_loss = loss(
+                    last_layer(features[batch]),
+                    targets[batch],
+                    None if weights is None else weights[batch],
+                    steps_done / n_steps,
+                )
+                optimizer_step(optimizer, batch_loss)
+                scheduler.step()
+                steps_done += 1
+                return {"classification": batch_loss}
+
+            train_stage(
+                monitor,
+                "last layer",
+                self.epochs,
+                len(features),
+                self.batch_size,
+                device,
+                step,
+                n_steps=n_steps,
+            )
+        modules_to_cpu(module)
+        self.last_layer_loss_curve_ = monitor.history_as_dict()["last layer"][
+            "classification"
+        ]
         return self
 
     def _n_training_steps(self, n_samples: int) -> int:

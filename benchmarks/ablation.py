@@ -1,0 +1,381 @@
+"""What the classifier does with synthetic rows: the downstream ablation of #24.
+
+On the instrument's data (Fashion-MNIST ``[4000, ..., 40]``, its seeds, its
+augmented SmallCNN), every sampler is fitted once per seed and its synthetic
+rows are kept in an ignored cache (``resampled/``); SmallCNN is then trained
+on them under each remedy through
+:class:`skgan_sampler.OversampledClassifier`:
+
+- how many synthetic rows: the minorities topped up to a fraction of the
+  largest class (a per-class prefix of the cached rows, which are drawn
+  independently of each other);
+- synthetic rows weighted below real ones;
+- synthetic rows used only to re-train the last layer after SmallCNN learned
+  its features from the real rows (decoupled training);
+- the sampler stacked on logit adjustment, the best loss-side baseline.
+
+Every (sampler, remedy, seed) is a resumable JSON cell under ``cells/``; the
+report pairs each pipeline by seed with the instrument's SMOTE + augment and
+logit adjustment + augment, and with the same sampler's full top-up.
+
+Run from the repository root::
+
+    PYTHONPATH=benchmarks python benchmarks/ablation.py --fit-only
+    PYTHONPATH=benchmarks python benchmarks/ablation.py
+    PYTHONPATH=benchmarks python benchmarks/ablation.py --report-only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from _protocols import (
+    _cpu_model,
+    _test_scores,
+    build_sampler,
+    configure_threads,
+    load_dataset,
+    resample_with_cost,
+)
+from _report import PairedDifference, _mean_std, _table
+from configs import INSTRUMENT, default_data_home
+from run import write_json_atomic
+
+EXPERIMENT = INSTRUMENT.experiments[0]
+INSTRUMENT_DIR = Path(__file__).parent / "results_instrument"
+OUTPUT_DIR = Path(__file__).parent / "results_ablation"
+
+#: The samplers of the ablation: the best deep sampler of the instrument,
+#: the best GAN sampler, and SMOTE, which gets the same remedies.
+METHODS = ("DeepSMOTESampler-reference-penalty", "SMOTE", "BAGANGPSampler")
+
+#: Each remedy's top-up fraction, synthetic-row weight, use of the synthetic
+#: rows and logit adjustment (SmallCNN's ``tau``). "full" is the instrument's
+#: setting, the one the others are paired with.
+REMEDIES: dict[str, dict[str, Any]] = {
+    "full": {
+        "top_up": 1.0,
+        "synthetic_weight": 1.0,
+        "synthetic_training": "joint",
+        "logit_adjustment": 0.0,
+    },
+    "top-up 0.25": {
+        "top_up": 0.25,
+        "synthetic_weight": 1.0,
+        "synthetic_training": "joint",
+        "logit_adjustment": 0.0,
+    },
+    "weight 0.5": {
+        "top_up": 1.0,
+        "synthetic_weight": 0.5,
+        "synthetic_training": "joint",
+        "logit_adjustment": 0.0,
+    },
+    "last layer": {
+        "top_up": 1.0,
+        "synthetic_weight": 1.0,
+        "synthetic_training": "last_layer",
+        "logit_adjustment": 0.0,
+    },
+    "LA + top-up 0.25": {
+        "top_up": 0.25,
+        "synthetic_weight": 1.0,
+        "synthetic_training": "joint",
+        "logit_adjustment": 1.0,
+    },
+}
+
+#: The instrument's pipelines every ablation pipeline is paired with.
+REFERENCES = {
+    "SMOTE + augment": "SMOTE",
+    "logit adjustment + augment": "logit_adjustment",
+}
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _slug(text: str) -> str:
+    return text.replace(" ", "").replace("+", "_")
+
+
+def cache_path(output_dir: Path, method: str, seed: int) -> Path:
+    return output_dir / "resampled" / f"{method}__seed{seed}.npz"
+
+
+def cell_path(output_dir: Path, method: str, remedy: str, seed: int) -> Path:
+    return output_dir / "cells" / f"{method}__{_slug(remedy)}__seed{seed}.json"
+
+
+def fit_and_cache(method: str, seed: int, data, output_dir: Path) -> Path:
+    """Fit ``method``'s sampler on the seed's training set; keep its new rows."""
+    path = cache_path(output_dir, method, seed)
+    if path.exists():
+        return path
+    sampler = build_sampler(
+        method,
+        image_shape=data.image_shape,
+        seed=seed,
+        experiment=EXPERIMENT,
+        smallest_count=int(data.train_counts.min()),
+    )
+    _log(f"fit    {method} seed {seed}")
+    X_fit, y_fit, cost = resample_with_cost(sampler, data.X_train, data.y_train)
+    n_real = len(data.y_train)
+    if not (
+        np.array_equal(X_fit[:n_real], data.X_train)
+        and np.array_equal(y_fit[:n_real], data.y_train)
+    ):
+        raise RuntimeError(f"{method} did not return the real rows first.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".tmp.npz")
+    np.savez(
+        tmp,
+        X_synthetic=np.asarray(X_fit[n_real:], dtype=np.float32),
+        y_synthetic=y_fit[n_real:],
+        fit_seconds=cost["fit_seconds"],
+    )
+    tmp.replace(path)
+    _log(f"cached {method} seed {seed}: {cost['fit_seconds']:.0f} s")
+    return path
+
+
+def top_up_rows(
+    X_synthetic: np.ndarray, y_synthetic: np.ndarray, y_real: np.ndarray, fraction
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first synthetic rows of each class that top it up to ``fraction``."""
+    from skgan_sampler import TopUp
+
+    targets = TopUp(fraction)(y_real)
+    keep = np.zeros(len(y_synthetic), dtype=bool)
+    for label, target in targets.items():
+        rows = np.flatnonzero(y_synthetic == label)
+        keep[rows[: target - int(np.sum(y_real == label))]] = True
+    return X_synthetic[keep], y_synthetic[keep]
+
+
+def train_cell(
+    method: str, remedy: str, seed: int, data, output_dir: Path
+) -> dict[str, Any]:
+    """SmallCNN (+ augment) on the cached rows under one remedy; test scores."""
+    from imblearn import FunctionSampler
+
+    from skgan_sampler import OversampledClassifier, SmallCNN
+
+    settings = REMEDIES[remedy]
+    cached = np.load(cache_path(output_dir, method, seed))
+    X_synthetic, y_synthetic = top_up_rows(
+        cached["X_synthetic"], cached["y_synthetic"], data.y_train, settings["top_up"]
+    )
+
+    def replay(X, y):
+        return np.vstack([X, X_synthetic]), np.concatenate([y, y_synthetic])
+
+    classifier = OversampledClassifier(
+        sampler=FunctionSampler(func=replay, validate=False),
+        estimator=SmallCNN(
+            image_shape=data.image_shape,
+            epochs=EXPERIMENT.cnn_epochs,
+            random_state=seed,
+            augment=EXPERIMENT.augment,
+            logit_adjustment=settings["logit_adjustment"],
+            **EXPERIMENT.cnn_params,
+        ),
+        synthetic_weight=settings["synthetic_weight"],
+        synthetic_training=settings["synthetic_training"],
+    )
+    _log(f"train  {method} / {remedy} seed {seed}")
+    start = time.perf_counter()
+    classifier.fit(np.asarray(data.X_train, dtype=np.float64), data.y_train)
+    train_seconds = time.perf_counter() - start
+    return {
+        "method": method,
+        "remedy": remedy,
+        "remedy_settings": settings,
+        "seed": seed,
+        "n_synthetic": int(len(y_synthetic)),
+        "sampler_fit_seconds": float(cached["fit_seconds"]),
+        **_test_scores(data, classifier.predict(data.X_test)),
+        "train_seconds": train_seconds,
+        "cpu": _cpu_model(),
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+
+def run(
+    methods: Sequence[str],
+    remedies: Sequence[str],
+    seeds: Sequence[int],
+    output_dir: Path,
+    data_home: str | None,
+    fit_only: bool,
+) -> None:
+    configure_threads(None, 1)
+    for method in methods:
+        for seed in seeds:
+            data = load_dataset(EXPERIMENT.dataset, seed, data_home=data_home)
+            fit_and_cache(method, seed, data, output_dir)
+            if fit_only:
+                continue
+            for remedy in remedies:
+                path = cell_path(output_dir, method, remedy, seed)
+                if path.exists():
+                    continue
+                result = train_cell(method, remedy, seed, data, output_dir)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_json_atomic(path, result)
+                _log(
+                    f"done   {method} / {remedy} seed {seed}: "
+                    f"{100 * result['balanced_accuracy']:.1f}"
+                )
+            write_report(output_dir)
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+
+def _instrument_scores() -> dict[str, dict[int, float]]:
+    """The instrument's augmented SmallCNN balanced accuracy, by method and seed."""
+    scores: dict[str, dict[int, float]] = {}
+    for path in sorted((INSTRUMENT_DIR / "cells").glob("*.json")):
+        cell = json.loads(path.read_text())
+        augmented = cell.get("downstream", {}).get("SmallCNN+augment")
+        if cell.get("status") == "ok" and augmented is not None:
+            scores.setdefault(cell["method"], {})[cell["seed"]] = (
+                100 * (augmented["balanced_accuracy"])
+            )
+    return scores
+
+
+def _ablation_cells(output_dir: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(path.read_text())
+        for path in sorted((output_dir / "cells").glob("*.json"))
+    ]
+
+
+def write_report(output_dir: Path) -> Path:
+    """``report.md``: every pipeline's score and its paired differences."""
+    cells = _ablation_cells(output_dir)
+    instrument = _instrument_scores()
+    by_pipeline: dict[tuple[str, str], dict[int, float]] = {}
+    recalls: dict[tuple[str, str], list[dict[str, float]]] = {}
+    for cell in cells:
+        key = (cell["method"], cell["remedy"])
+        by_pipeline.setdefault(key, {})[cell["seed"]] = 100 * cell["balanced_accuracy"]
+        recalls.setdefault(key, []).append(cell["per_class_recall"])
+    rows = []
+    for (method, remedy), scores in by_pipeline.items():
+        full = by_pipeline.get((method, "full"), {})
+        rows.append(
+            [
+                method,
+                remedy,
+                _mean_std(list(scores.values())),
+                str(PairedDifference.of(scores, full)) if remedy != "full" else "—",
+                *(
+                    str(PairedDifference.of(scores, instrument.get(name, {})))
+                    for name in REFERENCES.values()
+                ),
+            ]
+        )
+    header = [
+        "sampler",
+        "remedy",
+        "balanced acc. (%)",
+        "− full top-up",
+        *(f"− {label}" for label in REFERENCES),
+    ]
+    classes = sorted({label for cell in cells for label in cell["per_class_recall"]})
+    recall_rows = [
+        [
+            method,
+            remedy,
+            *(
+                f"{100 * np.mean([r[label] for r in recalls[(method, remedy)]]):.0f}"
+                for label in classes
+            ),
+        ]
+        for method, remedy in by_pipeline
+    ]
+    remedy_rows = [
+        [name, *(str(value) for value in settings.values())]
+        for name, settings in REMEDIES.items()
+    ]
+    cpus = sorted({cell["cpu"] for cell in cells})
+    lines = [
+        "# Downstream ablation (issue #24)",
+        "",
+        "Generated by `benchmarks/ablation.py` from the cells in `cells/`. "
+        f"Data, seeds and classifier: the instrument's ({EXPERIMENT.dataset.describe()}"
+        f"; SmallCNN {EXPERIMENT.cnn_params}, augment={EXPERIMENT.augment!r}). "
+        "Each sampler is fitted once per seed; its synthetic rows go to SmallCNN "
+        "through `OversampledClassifier` under each remedy. Differences are paired "
+        "by seed, mean [95% t-interval]; the instrument's pipelines come from "
+        f"`results_instrument/`. CPU: {', '.join(cpus) or '—'}.",
+        "",
+        "## Remedies",
+        "",
+        _table(["remedy", *REMEDIES["full"]], remedy_rows),
+        "",
+        "## Balanced accuracy",
+        "",
+        _table(header, rows),
+        "",
+        "## Per-class recall (%, mean over seeds)",
+        "",
+        _table(["sampler", "remedy", *classes], recall_rows),
+        "",
+    ]
+    path = output_dir / "report.md"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument("--remedies", nargs="+", default=list(REMEDIES))
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(EXPERIMENT.seeds))
+    parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR)
+    parser.add_argument("--data-home", default=None)
+    parser.add_argument(
+        "--fit-only", action="store_true", help="fit and cache the samplers only"
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="write report.md and stop"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    unknown = set(args.remedies) - set(REMEDIES)
+    if unknown:
+        raise SystemExit(f"unknown remedies {sorted(unknown)}; known: {list(REMEDIES)}")
+    if args.report_only:
+        print(write_report(args.output_dir))
+        return 0
+    run(
+        args.methods,
+        args.remedies,
+        args.seeds,
+        args.output_dir,
+        args.data_home or str(default_data_home()),
+        args.fit_only,
+    )
+    print(write_report(args.output_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
