@@ -11,11 +11,13 @@ import numpy as np
 from imblearn.over_sampling import RandomOverSampler
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     _num_samples,
     check_is_fitted,
+    column_or_1d,
     has_fit_parameter,
 )
 
@@ -39,7 +41,11 @@ def _same_rows(A, B) -> bool:
         if not (sparse.issparse(A) and sparse.issparse(B)) or A.shape != B.shape:
             return False
         return (A != B).nnz == 0
+    # Rows are compared flat: a sampler may ravel a column-vector y.
     A, B = np.asarray(A), np.asarray(B)
+    if len(A) != len(B):
+        return False
+    A, B = A.reshape(len(A), -1), B.reshape(len(B), -1)
     if A.shape != B.shape:
         return False
     if A.dtype.kind in "fc" or B.dtype.kind in "fc":
@@ -165,6 +171,7 @@ class OversampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         sampler = RandomOverSampler() if self.sampler is None else clone(self.sampler)
         estimator = self._unfitted_estimator()
         self._check_estimator_supports(estimator)
+        y = column_or_1d(y, warn=True)
         X_resampled, y_resampled = sampler.fit_resample(X, y)
         n_real = _num_samples(X)
         if _num_samples(X_resampled) < n_real or not (
@@ -215,6 +222,14 @@ class OversampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"sample_weight, which {name}.fit does not accept. Use an "
                 "estimator that does, or synthetic_weight=1.0."
             )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        sampler = RandomOverSampler() if self.sampler is None else self.sampler
+        parts = [get_tags(sampler), get_tags(self._unfitted_estimator())]
+        tags.input_tags.sparse = all(part.input_tags.sparse for part in parts)
+        tags.input_tags.allow_nan = all(part.input_tags.allow_nan for part in parts)
+        return tags
 
     @property
     def classes_(self) -> np.ndarray:

@@ -1,10 +1,14 @@
 """Estimator instances with tiny training budgets, shared by the test modules."""
 
+from imblearn.over_sampling import RandomOverSampler
+from sklearn.linear_model import LogisticRegression
+
 from skgan_sampler import (
     BAGANGPSampler,
     BAGANSampler,
     DeepSMOTESampler,
     GAMOSampler,
+    OversampledClassifier,
     SCDLGANSampler,
     SmallCNN,
 )
@@ -22,7 +26,14 @@ FAST_SAMPLERS = [
 ]
 """One fast instance of every public sampler; tests parametrise over these."""
 
-FAST_CLASSIFIERS = [SmallCNN(epochs=20, random_state=0, device="cpu")]
+FAST_CLASSIFIERS = [
+    SmallCNN(epochs=20, random_state=0, device="cpu"),
+    OversampledClassifier(
+        sampler=RandomOverSampler(random_state=0),
+        estimator=LogisticRegression(),
+        synthetic_weight=0.5,
+    ),
+]
 
 
 def estimator_id(estimator):

@@ -104,3 +104,28 @@ def test_bad_input_is_a_clear_error(digits, params, fit_args, message):
         y = np.zeros_like(y)
     with pytest.raises(ValueError, match=message):
         SmallCNN(**{"image_shape": (8, 8), **params}).fit(X, y)
+
+
+def test_retrain_last_layer_changes_only_the_last_layer(digits):
+    X, y = digits[0][:500], digits[1][:500]
+    clf = SmallCNN(image_shape=(8, 8), epochs=20, random_state=0).fit(X, y)
+    before = [p.detach().clone() for p in clf.module_.parameters()]
+    clf.retrain_last_layer(X[y < 5], y[y < 5])
+    after = list(clf.module_.parameters())
+    for old, new in zip(before[:-2], after[:-2], strict=True):
+        torch.testing.assert_close(old, new, rtol=0, atol=0)
+    assert not torch.equal(before[-1], after[-1].detach())
+    assert len(clf.last_layer_loss_curve_) == 20
+    # Trained on five classes only, it predicts little else.
+    assert np.isin(clf.predict(X[y < 5]), np.arange(5)).mean() > 0.9
+    clf.fit(X, y)
+    assert not hasattr(clf, "last_layer_loss_curve_")
+
+
+def test_retrain_last_layer_refuses_new_labels(digits):
+    X, y = digits[0][:500], digits[1][:500]
+    clf = SmallCNN(image_shape=(8, 8), epochs=1, random_state=0).fit(X[y < 9], y[y < 9])
+    with pytest.raises(ValueError, match=r"labels \[9\] that fit did not see"):
+        clf.retrain_last_layer(X, y)
+    with pytest.raises(ValueError, match="features"):
+        clf.retrain_last_layer(X[:, :32], y)
