@@ -474,7 +474,10 @@ def _hold_out_digits_test(
 #: value that reproduces those cells bit for bit. A cell's settings leave one
 #: out while it holds that value, so that adding a parameter does not
 #: recompute finished cells; any other value enters the hash as usual.
-ADDED_PARAMETERS: dict[str, Any] = {"latent_model": "gaussian"}
+ADDED_PARAMETERS: dict[str, Any] = {
+    "latent_model": "gaussian",
+    "discriminator_augment": None,
+}
 
 
 def resolved_sampler_params(

@@ -77,6 +77,8 @@ SCDL_GAN_LATENT_SMOTE = "SCDLGANSampler-latent-smote"
 #: DeepSMOTE with the reference code's penalty (an extra reconstruction loss on
 #: one class that trains the decoder only) instead of the paper's permuted one.
 DEEPSMOTE_REFERENCE_PENALTY = "DeepSMOTESampler-reference-penalty"
+#: BAGAN-GP with DiffAugment (translation and cutout) in its adversarial stage.
+BAGAN_GP_DIFFAUGMENT = "BAGANGPSampler-diffaugment"
 
 #: Methods that are a package sampler with other parameters: name -> (sampler
 #: class, parameters set before the experiment's own).
@@ -86,6 +88,10 @@ SAMPLER_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     BAGAN_LATENT_SMOTE: ("BAGANSampler", {"latent_model": "smote"}),
     SCDL_GAN_LATENT_SMOTE: ("SCDLGANSampler", {"latent_model": "smote"}),
     DEEPSMOTE_REFERENCE_PENALTY: ("DeepSMOTESampler", {"penalty": "reference"}),
+    BAGAN_GP_DIFFAUGMENT: (
+        "BAGANGPSampler",
+        {"discriminator_augment": "translation_cutout"},
+    ),
 }
 
 #: Environment variable naming the data folder when --data-home is not given;

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._augmentation import DISCRIMINATOR_AUGMENTATIONS, DiffAugmentDiscriminator
 from ._base import ADVERSARIAL_CONSTRAINTS, SHARED_CONSTRAINTS, BaseDeepOverSampler
 from ._latent import (
     ClassGaussians,
@@ -204,12 +205,14 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
     (:class:`BaseAutoencoderSampler`), ``_fit_networks`` builds the
     discriminator (:meth:`_build_discriminator`) and trains the generator
     against it for ``gan_epochs_`` (:meth:`_resolve_gan_epochs`) passes of
-    :meth:`_adversarial_step`.
+    :meth:`_adversarial_step`, the discriminator seeing its inputs through
+    DiffAugment when ``discriminator_augment`` is set.
     """
 
     _parameter_constraints: dict = {
         **BaseAutoencoderSampler._parameter_constraints,
         **ADVERSARIAL_CONSTRAINTS,
+        "discriminator_augment": [StrOptions(DISCRIMINATOR_AUGMENTATIONS), None],
     }
 
     def __init__(
@@ -224,6 +227,7 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
         ae_learning_rate,
         gan_epochs,
         gan_learning_rate,
+        discriminator_augment,
         device,
         generation_precision,
         verbose,
@@ -242,12 +246,19 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
         )
         self.gan_epochs = gan_epochs
         self.gan_learning_rate = gan_learning_rate
+        self.discriminator_augment = discriminator_augment
 
     @property
     def _module_attributes(self) -> tuple[str, ...]:
         return (*super()._module_attributes, "discriminator_")
 
     def _fit_networks(self, data, labels, n_classes, monitor):
+        if self.discriminator_augment is not None and data.dim() != 4:
+            raise ValueError(
+                f"discriminator_augment={self.discriminator_augment!r} transforms "
+                "images, but the rows are tabular (image_shape=None). Pass "
+                "image_shape, or discriminator_augment=None."
+            )
         autoencoder = self._fit_autoencoder(data, labels, n_classes, monitor)
         self.discriminator_ = self._build_discriminator(
             autoencoder, tuple(data.shape[1:]), n_classes
@@ -269,8 +280,17 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
         discriminator_optimizer = adam(
             discriminator, self.gan_learning_rate, betas=self._adam_betas
         )
+        if self.discriminator_augment is not None:
+            discriminator = DiffAugmentDiscriminator(
+                discriminator, self.discriminator_augment
+            )
         step = self._adversarial_step(
-            data, labels, n_classes, generator_optimizer, discriminator_optimizer
+            discriminator,
+            data,
+            labels,
+            n_classes,
+            generator_optimizer,
+            discriminator_optimizer,
         )
         generator.train()
         discriminator.train()
@@ -301,13 +321,17 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
     @abstractmethod
     def _adversarial_step(
         self,
+        discriminator: torch.nn.Module,
         data: torch.Tensor,
         labels: torch.Tensor,
         n_classes: int,
         generator_optimizer: torch.optim.Optimizer,
         discriminator_optimizer: torch.optim.Optimizer,
     ) -> AdversarialStep:
-        """The step of the adversarial stage: batch indices -> logged losses."""
+        """The step of the adversarial stage: batch indices -> logged losses.
+
+        ``discriminator`` is ``discriminator_``, or it behind DiffAugment.
+        """
 
 
 class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
@@ -341,6 +365,7 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
         ae_learning_rate,
         gan_epochs,
         gan_learning_rate,
+        discriminator_augment,
         device,
         generation_precision,
         verbose,
@@ -358,6 +383,7 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
             ae_learning_rate=ae_learning_rate,
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
+            discriminator_augment=discriminator_augment,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
@@ -415,11 +441,17 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
         return GaussianLatentSampler(gaussians, device)
 
     def _adversarial_step(
-        self, data, labels, n_classes, generator_optimizer, discriminator_optimizer
+        self,
+        discriminator,
+        data,
+        labels,
+        n_classes,
+        generator_optimizer,
+        discriminator_optimizer,
     ):
         return balancing_gan_step(
             self.generator_,
-            self.discriminator_,
+            discriminator,
             self._latent_sampler(data.device),
             data,
             labels,

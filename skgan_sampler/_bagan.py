@@ -36,6 +36,7 @@ class BAGANSampler(BaseBalancingGANSampler):
     {ae_learning_rate}
     {gan_epochs}
     {gan_learning_rate}
+    {discriminator_augment}
     {latent_model}
     {covariance_type}
     {discriminator_filter}
@@ -106,6 +107,7 @@ class BAGANSampler(BaseBalancingGANSampler):
         ae_learning_rate=1e-3,
         gan_epochs=20,
         gan_learning_rate=5e-4,
+        discriminator_augment=None,
         latent_model="gaussian",
         covariance_type="full",
         discriminator_filter=True,
@@ -123,6 +125,7 @@ class BAGANSampler(BaseBalancingGANSampler):
             ae_learning_rate=ae_learning_rate,
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
+            discriminator_augment=discriminator_augment,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,

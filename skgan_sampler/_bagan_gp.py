@@ -167,6 +167,7 @@ class BAGANGPSampler(BaseAutoencoderGANSampler):
         passes, or as many as 200 generator steps need when that is more
         (small data sets); ``gan_epochs_`` holds the number used.
     {gan_learning_rate}
+    {discriminator_augment}
     gradient_penalty_weight : float, default=10.0
         Weight of the gradient penalty in the discriminator loss; 0 turns the
         penalty off (and skips its double backward).
@@ -257,6 +258,7 @@ class BAGANGPSampler(BaseAutoencoderGANSampler):
         ae_learning_rate=1e-3,
         gan_epochs="auto",
         gan_learning_rate=2e-3,
+        discriminator_augment=None,
         gradient_penalty_weight=10.0,
         n_critic=5,
         gp_mixing="uniform",
@@ -274,6 +276,7 @@ class BAGANGPSampler(BaseAutoencoderGANSampler):
             ae_learning_rate=ae_learning_rate,
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
+            discriminator_augment=discriminator_augment,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
@@ -316,11 +319,17 @@ class BAGANGPSampler(BaseAutoencoderGANSampler):
         return resolve_gan_epochs(self.gan_epochs, n_samples, self.batch_size)
 
     def _adversarial_step(
-        self, data, labels, n_classes, generator_optimizer, discriminator_optimizer
+        self,
+        discriminator,
+        data,
+        labels,
+        n_classes,
+        generator_optimizer,
+        discriminator_optimizer,
     ):
         return conditional_gan_step(
             self.generator_,
-            self.discriminator_,
+            discriminator,
             data,
             labels,
             n_classes,

@@ -94,6 +94,15 @@ SHARED_PARAMETER_DOCS = {
         Passes over the data of the adversarial stage.""",
     "gan_learning_rate": """gan_learning_rate : float, default={default}
         Adam learning rate of the generator and the discriminator.""",
+    "discriminator_augment": """discriminator_augment : {"translation", \
+"translation_cutout"} or None, default=None
+        DiffAugment (Zhao et al., NeurIPS 2020) in the adversarial stage: the
+        discriminator sees real and generated images alike through random
+        translations of up to 1/8 of the image size and, with
+        ``"translation_cutout"``, a zeroed square of half the image size, in
+        its own steps and in the generator's. It is meant for classes of tens
+        of images, where a discriminator memorises them. Images only; None
+        trains as the paper does. See :ref:`discriminator-augment`.""",
     "device": """device : str or torch.device, default="auto"
         Where to train: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:<index>"``,
         ``"mps"`` or a :class:`torch.device` of those types. ``"auto"`` uses a

@@ -47,6 +47,7 @@ class SCDLGANSampler(BaseBalancingGANSampler):
     {ae_learning_rate}
     {gan_epochs}
     {gan_learning_rate}
+    {discriminator_augment}
     mmd_weight : float, default=1.0
         Weight of the MMD between a mini-batch's codes and as many prior
         samples (the WAE's lambda); 0 gives a plain autoencoder.
@@ -135,6 +136,7 @@ class SCDLGANSampler(BaseBalancingGANSampler):
         ae_learning_rate=1e-3,
         gan_epochs=30,
         gan_learning_rate=2e-4,
+        discriminator_augment=None,
         mmd_weight=1.0,
         supervised_weight=1.0,
         prior_variance=1.0,
@@ -155,6 +157,7 @@ class SCDLGANSampler(BaseBalancingGANSampler):
             ae_learning_rate=ae_learning_rate,
             gan_epochs=gan_epochs,
             gan_learning_rate=gan_learning_rate,
+            discriminator_augment=discriminator_augment,
             device=device,
             generation_precision=generation_precision,
             verbose=verbose,
