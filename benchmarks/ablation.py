@@ -57,7 +57,8 @@ METHODS = ("DeepSMOTESampler-reference-penalty", "SMOTE", "BAGANGPSampler")
 
 #: Each remedy's top-up fraction, synthetic-row weight, use of the synthetic
 #: rows and logit adjustment (SmallCNN's ``tau``). "full" is the instrument's
-#: setting, the one the others are paired with.
+#: setting, the one the others are paired with: its scores are the
+#: instrument's cells, and running it replays them as a reproduction check.
 REMEDIES: dict[str, dict[str, Any]] = {
     "full": {
         "top_up": 1.0,
@@ -243,16 +244,14 @@ def run(
 # --------------------------------------------------------------------------
 
 
-def _instrument_scores() -> dict[str, dict[int, float]]:
-    """The instrument's augmented SmallCNN balanced accuracy, by method and seed."""
-    scores: dict[str, dict[int, float]] = {}
+def _instrument_cells() -> dict[str, dict[int, dict[str, Any]]]:
+    """The instrument's augmented SmallCNN scores, by method and seed."""
+    scores: dict[str, dict[int, dict[str, Any]]] = {}
     for path in sorted((INSTRUMENT_DIR / "cells").glob("*.json")):
         cell = json.loads(path.read_text())
         augmented = cell.get("downstream", {}).get("SmallCNN+augment")
         if cell.get("status") == "ok" and augmented is not None:
-            scores.setdefault(cell["method"], {})[cell["seed"]] = (
-                100 * (augmented["balanced_accuracy"])
-            )
+            scores.setdefault(cell["method"], {})[cell["seed"]] = augmented
     return scores
 
 
@@ -263,31 +262,108 @@ def _ablation_cells(output_dir: Path) -> list[dict[str, Any]]:
     ]
 
 
-def write_report(output_dir: Path) -> Path:
-    """``report.md``: every pipeline's score and its paired differences."""
-    cells = _ablation_cells(output_dir)
-    instrument = _instrument_scores()
-    by_pipeline: dict[tuple[str, str], dict[int, float]] = {}
-    recalls: dict[tuple[str, str], list[dict[str, float]]] = {}
+def _balanced(cells: dict[int, dict[str, Any]]) -> dict[int, float]:
+    return {seed: 100 * cell["balanced_accuracy"] for seed, cell in cells.items()}
+
+
+def _pipelines(
+    cells: list[dict[str, Any]], instrument: dict[str, dict[int, dict[str, Any]]]
+) -> dict[tuple[str, str], dict[int, dict[str, Any]]]:
+    """Each (sampler, remedy)'s cells by seed; "full" is the instrument's cell."""
+    pipelines: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for method in METHODS:
+        if method in instrument:
+            pipelines[(method, "full")] = instrument[method]
     for cell in cells:
-        key = (cell["method"], cell["remedy"])
-        by_pipeline.setdefault(key, {})[cell["seed"]] = 100 * cell["balanced_accuracy"]
-        recalls.setdefault(key, []).append(cell["per_class_recall"])
+        if cell["remedy"] != "full":
+            pipelines.setdefault((cell["method"], cell["remedy"]), {})[cell["seed"]] = (
+                cell
+            )
+    order = {remedy: rank for rank, remedy in enumerate(REMEDIES)}
+    methods = {method: rank for rank, method in enumerate(METHODS)}
+    return dict(
+        sorted(
+            pipelines.items(),
+            key=lambda item: (
+                methods.get(item[0][0], len(methods)),
+                order.get(item[0][1], len(order)),
+            ),
+        )
+    )
+
+
+def _score_rows(pipelines, instrument) -> list[list[str]]:
     rows = []
-    for (method, remedy), scores in by_pipeline.items():
-        full = by_pipeline.get((method, "full"), {})
+    for (method, remedy), by_seed in pipelines.items():
+        scores = _balanced(by_seed)
+        full = _balanced(pipelines.get((method, "full"), {}))
         rows.append(
             [
                 method,
                 remedy,
                 _mean_std(list(scores.values())),
-                str(PairedDifference.of(scores, full)) if remedy != "full" else "—",
+                "—" if remedy == "full" else str(PairedDifference.of(scores, full)),
                 *(
-                    str(PairedDifference.of(scores, instrument.get(name, {})))
+                    "—"
+                    if (method, remedy) == (name, "full")
+                    else str(
+                        PairedDifference.of(scores, _balanced(instrument.get(name, {})))
+                    )
                     for name in REFERENCES.values()
                 ),
             ]
         )
+    return rows
+
+
+def _mean_recall(cells, label: str) -> str:
+    return f"{100 * np.mean([cell['per_class_recall'][label] for cell in cells]):.0f}"
+
+
+def _recall_rows(pipelines) -> tuple[list[str], list[list[str]]]:
+    classes = sorted(
+        {
+            label
+            for by_seed in pipelines.values()
+            for cell in by_seed.values()
+            for label in cell["per_class_recall"]
+        },
+        key=int,
+    )
+    rows = [
+        [
+            method,
+            remedy,
+            *(_mean_recall(by_seed.values(), label) for label in classes),
+        ]
+        for (method, remedy), by_seed in pipelines.items()
+    ]
+    return classes, rows
+
+
+def _reproduction_rows(cells, instrument) -> list[list[str]]:
+    """Ablation cells of the "full" remedy beside the instrument's same cell."""
+    rows = []
+    for cell in cells:
+        if cell["remedy"] != "full":
+            continue
+        stored = instrument.get(cell["method"], {}).get(cell["seed"])
+        rows.append(
+            [
+                cell["method"],
+                str(cell["seed"]),
+                f"{100 * cell['balanced_accuracy']:.2f}",
+                "—" if stored is None else f"{100 * stored['balanced_accuracy']:.2f}",
+            ]
+        )
+    return rows
+
+
+def write_report(output_dir: Path) -> Path:
+    """``report.md``: every pipeline's score and its paired differences."""
+    cells = _ablation_cells(output_dir)
+    instrument = _instrument_cells()
+    pipelines = _pipelines(cells, instrument)
     header = [
         "sampler",
         "remedy",
@@ -295,18 +371,7 @@ def write_report(output_dir: Path) -> Path:
         "− full top-up",
         *(f"− {label}" for label in REFERENCES),
     ]
-    classes = sorted({label for cell in cells for label in cell["per_class_recall"]})
-    recall_rows = [
-        [
-            method,
-            remedy,
-            *(
-                f"{100 * np.mean([r[label] for r in recalls[(method, remedy)]]):.0f}"
-                for label in classes
-            ),
-        ]
-        for method, remedy in by_pipeline
-    ]
+    classes, recall_rows = _recall_rows(pipelines)
     remedy_rows = [
         [name, *(str(value) for value in settings.values())]
         for name, settings in REMEDIES.items()
@@ -319,9 +384,10 @@ def write_report(output_dir: Path) -> Path:
         f"Data, seeds and classifier: the instrument's ({EXPERIMENT.dataset.describe()}"
         f"; SmallCNN {EXPERIMENT.cnn_params}, augment={EXPERIMENT.augment!r}). "
         "Each sampler is fitted once per seed; its synthetic rows go to SmallCNN "
-        "through `OversampledClassifier` under each remedy. Differences are paired "
-        "by seed, mean [95% t-interval]; the instrument's pipelines come from "
-        f"`results_instrument/`. CPU: {', '.join(cpus) or '—'}.",
+        'through `OversampledClassifier` under each remedy. The "full" rows are '
+        "the instrument's cells of the same sampler (the same setting). "
+        "Differences are paired by seed, mean [95% t-interval]; the instrument's "
+        f"pipelines come from `results_instrument/`. CPU: {', '.join(cpus) or '—'}.",
         "",
         "## Remedies",
         "",
@@ -329,13 +395,24 @@ def write_report(output_dir: Path) -> Path:
         "",
         "## Balanced accuracy",
         "",
-        _table(header, rows),
+        _table(header, _score_rows(pipelines, instrument)),
         "",
         "## Per-class recall (%, mean over seeds)",
         "",
         _table(["sampler", "remedy", *classes], recall_rows),
         "",
     ]
+    reproduction = _reproduction_rows(cells, instrument)
+    if reproduction:
+        lines += [
+            "## Reproduction of the instrument",
+            "",
+            'The "full" remedy replayed through the cache and '
+            "`OversampledClassifier`, beside the instrument's own cell.",
+            "",
+            _table(["sampler", "seed", "ablation", "instrument"], reproduction),
+            "",
+        ]
     path = output_dir / "report.md"
     path.write_text("\n".join(lines))
     return path
@@ -344,7 +421,12 @@ def write_report(output_dir: Path) -> Path:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
-    parser.add_argument("--remedies", nargs="+", default=list(REMEDIES))
+    parser.add_argument(
+        "--remedies",
+        nargs="+",
+        default=[remedy for remedy in REMEDIES if remedy != "full"],
+        help="the remedies to train; 'full' replays the instrument's cell",
+    )
     parser.add_argument("--seeds", nargs="+", type=int, default=list(EXPERIMENT.seeds))
     parser.add_argument("--output-dir", type=Path, default=OUTPUT_DIR)
     parser.add_argument("--data-home", default=None)

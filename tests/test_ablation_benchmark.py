@@ -43,18 +43,24 @@ def _cell(method, remedy, seed, score):
     }
 
 
-def test_report_pairs_each_remedy_with_the_full_top_up(tmp_path, monkeypatch):
-    monkeypatch.setattr(ablation, "_instrument_scores", lambda: {})
-    cells = tmp_path / "cells"
-    cells.mkdir()
+def test_report_pairs_each_remedy_with_the_instruments_cell(tmp_path, monkeypatch):
+    instrument = {
+        "SMOTE": {
+            seed: _cell("SMOTE", "full", seed, 0.80 + seed / 100) for seed in range(3)
+        }
+    }
+    monkeypatch.setattr(ablation, "_instrument_cells", lambda: instrument)
+    (tmp_path / "cells").mkdir()
     for seed in range(3):
         for remedy, score in (("full", 0.80), ("weight 0.5", 0.81)):
-            path = ablation.cell_path(tmp_path, "SMOTE", remedy, seed)
-            path.write_text(
-                json.dumps(_cell("SMOTE", remedy, seed, score + seed / 100))
+            cell = _cell("SMOTE", remedy, seed, score + seed / 100)
+            ablation.cell_path(tmp_path, "SMOTE", remedy, seed).write_text(
+                json.dumps(cell)
             )
     report = ablation.write_report(tmp_path).read_text()
+    assert "| SMOTE | full | 81.0 ± 1.0 | — | — |" in report
     assert (
         "| SMOTE | weight 0.5 | 82.0 ± 1.0 | +1.0 [+1.0, +1.0] (above, n = 3)" in report
     )
+    assert "| SMOTE | 2 | 82.00 | 82.00 |" in report
     assert "test CPU" in report
