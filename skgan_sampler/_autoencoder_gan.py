@@ -289,8 +289,7 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
             data,
             labels,
             n_classes,
-            generator_optimizer,
-            discriminator_optimizer,
+            (generator_optimizer, discriminator_optimizer),
         )
         generator.train()
         discriminator.train()
@@ -325,12 +324,12 @@ class BaseAutoencoderGANSampler(BaseAutoencoderSampler):
         data: torch.Tensor,
         labels: torch.Tensor,
         n_classes: int,
-        generator_optimizer: torch.optim.Optimizer,
-        discriminator_optimizer: torch.optim.Optimizer,
+        optimizers: tuple[torch.optim.Optimizer, torch.optim.Optimizer],
     ) -> AdversarialStep:
         """The step of the adversarial stage: batch indices -> logged losses.
 
-        ``discriminator`` is ``discriminator_``, or it behind DiffAugment.
+        ``discriminator`` is ``discriminator_``, or it behind DiffAugment;
+        ``optimizers`` are the generator's and the discriminator's.
         """
 
 
@@ -440,15 +439,7 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
         )
         return GaussianLatentSampler(gaussians, device)
 
-    def _adversarial_step(
-        self,
-        discriminator,
-        data,
-        labels,
-        n_classes,
-        generator_optimizer,
-        discriminator_optimizer,
-    ):
+    def _adversarial_step(self, discriminator, data, labels, n_classes, optimizers):
         return balancing_gan_step(
             self.generator_,
             discriminator,
@@ -456,8 +447,7 @@ class BaseBalancingGANSampler(BaseAutoencoderGANSampler):
             data,
             labels,
             n_classes,
-            generator_optimizer,
-            discriminator_optimizer,
+            *optimizers,
         )
 
     def _generation_chunk_size(self, device):

@@ -318,23 +318,14 @@ class BAGANGPSampler(BaseAutoencoderGANSampler):
     def _resolve_gan_epochs(self, n_samples):
         return resolve_gan_epochs(self.gan_epochs, n_samples, self.batch_size)
 
-    def _adversarial_step(
-        self,
-        discriminator,
-        data,
-        labels,
-        n_classes,
-        generator_optimizer,
-        discriminator_optimizer,
-    ):
+    def _adversarial_step(self, discriminator, data, labels, n_classes, optimizers):
         return conditional_gan_step(
             self.generator_,
             discriminator,
             data,
             labels,
             n_classes,
-            generator_optimizer,
-            discriminator_optimizer,
+            *optimizers,
             n_critic=self.n_critic,
             penalty_weight=self.gradient_penalty_weight,
             gp_mixing=self.gp_mixing,
