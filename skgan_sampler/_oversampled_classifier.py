@@ -111,20 +111,19 @@ class OversampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.datasets import make_classification
     >>> from sklearn.linear_model import LogisticRegression
     >>> from imblearn.over_sampling import SMOTE
     >>> from skgan_sampler import OversampledClassifier
-    >>> from skgan_sampler.datasets import make_imbalanced
-    >>> X, y = load_digits(return_X_y=True)
-    >>> X, y = make_imbalanced(X, y, counts=[100, 20], random_state=0)
+    >>> X, y = make_classification(n_samples=300, weights=[0.9, 0.1],
+    ...                            random_state=0)
     >>> clf = OversampledClassifier(
     ...     sampler=SMOTE(random_state=0),
-    ...     estimator=LogisticRegression(max_iter=1000),
+    ...     estimator=LogisticRegression(),
     ...     synthetic_weight=0.5,
     ... ).fit(X, y)
     >>> clf.n_synthetic_
-    80
+    236
     >>> clf.predict(X[:3]).shape
     (3,)
     """
