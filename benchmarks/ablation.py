@@ -52,7 +52,7 @@ from _protocols import (
 )
 from _report import PairedDifference, _mean_std, _table
 from configs import INSTRUMENT, default_data_home, is_gan_method
-from run import write_json_atomic
+from run import _log, write_json_atomic
 
 EXPERIMENT = INSTRUMENT.experiments[0]
 INSTRUMENT_DIR = Path(__file__).parent / "results_instrument"
@@ -104,10 +104,6 @@ REFERENCES = {
     "SMOTE + augment": "SMOTE",
     "logit adjustment + augment": "logit_adjustment",
 }
-
-
-def _log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def _slug(text: str) -> str:
@@ -169,8 +165,14 @@ def top_up_rows(
     return X_synthetic[keep], y_synthetic[keep]
 
 
+def load_cache(path: Path) -> dict[str, np.ndarray]:
+    """The cached synthetic rows, labels and fit time, read once."""
+    with np.load(path) as cached:
+        return {name: cached[name] for name in cached.files}
+
+
 def train_cell(
-    method: str, remedy: str, seed: int, data, output_dir: Path
+    method: str, remedy: str, seed: int, data, cached: dict[str, np.ndarray]
 ) -> dict[str, Any]:
     """SmallCNN (+ augment) on the cached rows under one remedy; test scores."""
     from imblearn import FunctionSampler
@@ -178,7 +180,6 @@ def train_cell(
     from skgan_sampler import OversampledClassifier, SmallCNN
 
     settings = REMEDIES[remedy]
-    cached = np.load(cache_path(output_dir, method, seed))
     X_synthetic, y_synthetic = top_up_rows(
         cached["X_synthetic"], cached["y_synthetic"], data.y_train, settings["top_up"]
     )
@@ -229,14 +230,18 @@ def run(
     for method in methods:
         for seed in seeds:
             data = load_dataset(EXPERIMENT.dataset, seed, data_home=data_home)
-            fit_and_cache(method, seed, data, output_dir)
-            if fit_only:
+            cache = fit_and_cache(method, seed, data, output_dir)
+            pending = [
+                remedy
+                for remedy in remedies
+                if not cell_path(output_dir, method, remedy, seed).exists()
+            ]
+            if fit_only or not pending:
                 continue
-            for remedy in remedies:
+            cached = load_cache(cache)
+            for remedy in pending:
                 path = cell_path(output_dir, method, remedy, seed)
-                if path.exists():
-                    continue
-                result = train_cell(method, remedy, seed, data, output_dir)
+                result = train_cell(method, remedy, seed, data, cached)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_json_atomic(path, result)
                 _log(

@@ -361,44 +361,16 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
             module = build_small_cnn(
                 self._image_shape, X_rows.shape[1], len(self.classes_)
             ).to(device)
-            data = self._to_network(X_rows, device)
-            targets = torch.as_tensor(y_codes, dtype=torch.long, device=device)
-            weights = None
-            if sample_weight is not None:
-                weights = torch.as_tensor(
-                    sample_weight, dtype=torch.float32, device=device
-                )
-            optimizer = torch.optim.Adam(module.parameters(), lr=self.learning_rate)
-            n_steps = self._n_training_steps(len(data))
-            scheduler = _lr_scheduler(optimizer, self.lr_schedule, n_steps)
-            self.n_steps_ = 0
-
-            def step(batch):
-                inputs = data[batch]
-                if self.augment is not None:
-                    inputs = augment_batch(inputs, self.augment, self.max_shift)
-                batch_weights = None if weights is None else weights[batch]
-                batch_loss = loss(
-                    module(inputs),
-                    targets[batch],
-                    batch_weights,
-                    self.n_steps_ / n_steps,
-                )
-                optimizer_step(optimizer, batch_loss)
-                scheduler.step()
-                self.n_steps_ += 1
-                return {"classification": batch_loss}
-
             module.train()
-            train_stage(
+            self.n_steps_ = self._train(
+                module,
+                self._to_network(X_rows, device),
+                y_codes,
+                sample_weight,
+                loss,
                 monitor,
                 "training",
-                self.epochs,
-                len(data),
-                self.batch_size,
-                device,
-                step,
-                n_steps=n_steps,
+                augment=self.augment,
             )
         modules_to_cpu(module)
         self.module_ = module
@@ -457,45 +429,77 @@ class SmallCNN(ClassifierMixin, BaseEstimator):
             features = in_batches(
                 frozen, self._to_network(X_rows, device), PREDICTION_CHUNK
             )
-        targets = torch.as_tensor(y_codes, dtype=torch.long, device=device)
-        weights = None
-        if sample_weight is not None:
-            weights = torch.as_tensor(sample_weight, dtype=torch.float32, device=device)
         with torch_random_stream(draw_seed(self.random_state), device):
             last_layer.reset_parameters()
-            optimizer = torch.optim.Adam(last_layer.parameters(), lr=self.learning_rate)
-            n_steps = self._n_training_steps(len(features))
-            scheduler = _lr_scheduler(optimizer, self.lr_schedule, n_steps)
-            steps_done = 0
-
-            def step(batch):
-                nonlocal steps_done
-                batch_loss = loss(
-                    last_layer(features[batch]),
-                    targets[batch],
-                    None if weights is None else weights[batch],
-                    steps_done / n_steps,
-                )
-                optimizer_step(optimizer, batch_loss)
-                scheduler.step()
-                steps_done += 1
-                return {"classification": batch_loss}
-
-            train_stage(
+            self._train(
+                last_layer,
+                features,
+                y_codes,
+                sample_weight,
+                loss,
                 monitor,
                 "last layer",
-                self.epochs,
-                len(features),
-                self.batch_size,
-                device,
-                step,
-                n_steps=n_steps,
             )
         modules_to_cpu(module)
         self.last_layer_loss_curve_ = monitor.history_as_dict()["last layer"][
             "classification"
         ]
         return self
+
+    def _train(
+        self,
+        network: nn.Module,
+        inputs: torch.Tensor,
+        y_codes: np.ndarray,
+        sample_weight: np.ndarray | None,
+        loss: _TrainingLoss,
+        monitor: TrainingMonitor,
+        stage: str,
+        augment: str | None = None,
+    ) -> int:
+        """Train ``network``'s parameters on ``inputs`` with Adam; the steps made.
+
+        The loop of :meth:`fit` and :meth:`retrain_last_layer`: the budget,
+        batch size, learning rate and schedule of the parameters, ``augment``
+        applied to each batch when set.
+        """
+        device = inputs.device
+        targets = torch.as_tensor(y_codes, dtype=torch.long, device=device)
+        weights = None
+        if sample_weight is not None:
+            weights = torch.as_tensor(sample_weight, dtype=torch.float32, device=device)
+        optimizer = torch.optim.Adam(network.parameters(), lr=self.learning_rate)
+        n_steps = self._n_training_steps(len(inputs))
+        scheduler = _lr_scheduler(optimizer, self.lr_schedule, n_steps)
+        steps_done = 0
+
+        def step(batch):
+            nonlocal steps_done
+            batch_inputs = inputs[batch]
+            if augment is not None:
+                batch_inputs = augment_batch(batch_inputs, augment, self.max_shift)
+            batch_loss = loss(
+                network(batch_inputs),
+                targets[batch],
+                None if weights is None else weights[batch],
+                steps_done / n_steps,
+            )
+            optimizer_step(optimizer, batch_loss)
+            scheduler.step()
+            steps_done += 1
+            return {"classification": batch_loss}
+
+        train_stage(
+            monitor,
+            stage,
+            self.epochs,
+            len(inputs),
+            self.batch_size,
+            device,
+            step,
+            n_steps=n_steps,
+        )
+        return steps_done
 
     def _n_training_steps(self, n_samples: int) -> int:
         """The steps of the whole training: ``n_steps``, or ``epochs`` passes."""
